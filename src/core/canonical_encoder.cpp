@@ -31,6 +31,8 @@ void CanonicalEncoder::begin(std::uint32_t argc, Hasher *stream_to, std::size_t 
     buffer_.clear();
     hasher_ = stream_to;
     max_size_ = max_size;
+    limit_ = stream_to != nullptr ? stream_chunk : max_size;
+    large_payload_ = stream_to != nullptr ? stream_chunk : std::numeric_limits<std::size_t>::max();
     put_byte(tag::format_version);
     put_u32(argc);
 }
@@ -49,53 +51,24 @@ void CanonicalEncoder::release_large_buffer()
         std::string().swap(buffer_);
 }
 
-void CanonicalEncoder::grown()
+void CanonicalEncoder::grown_past_limit()
 {
     if (hasher_ != nullptr) {
-        if (buffer_.size() >= stream_chunk)
-            flush();
-    } else if (buffer_.size() > max_size_) {
-        throw Error(sqlstate::program_limit_exceeded,
-                    "canonical encoding of " + std::to_string(buffer_.size()) +
-                        " bytes exceeds the maximum of " + std::to_string(max_size_),
-                    "idempotent_id(), idempotent_id64() and idempotent_digest() accept larger "
-                    "arguments than idempotent_encode() can return.");
-    }
-}
-
-void CanonicalEncoder::append(const char *data, std::size_t length)
-{
-    if (hasher_ != nullptr && length >= stream_chunk) {
-        // A large payload goes straight into the digest instead of through the buffer.
         flush();
-        hasher_->update(data, length);
         return;
     }
-    buffer_.append(data, length);
-    grown();
+    throw Error(sqlstate::program_limit_exceeded,
+                "canonical encoding of " + std::to_string(buffer_.size()) +
+                    " bytes exceeds the maximum of " + std::to_string(max_size_),
+                "idempotent_id(), idempotent_id64() and idempotent_digest() accept larger "
+                "arguments than idempotent_encode() can return.");
 }
 
-void CanonicalEncoder::put_byte(std::uint8_t byte)
+void CanonicalEncoder::append_large(const char *data, std::size_t length)
 {
-    buffer_.push_back(static_cast<char>(byte));
-    grown();
-}
-
-void CanonicalEncoder::put_u32(std::uint32_t value)
-{
-    const char bytes[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16),
-                           static_cast<char>(value >> 8), static_cast<char>(value)};
-    append(bytes, sizeof bytes);
-}
-
-void CanonicalEncoder::put_u64(std::uint64_t value)
-{
-    char bytes[8];
-    for (int i = 7; i >= 0; --i) {
-        bytes[i] = static_cast<char>(value & 0xFF);
-        value >>= 8;
-    }
-    append(bytes, sizeof bytes);
+    // A large payload goes straight into the digest instead of through the buffer.
+    flush();
+    hasher_->update(data, length);
 }
 
 void CanonicalEncoder::put_length_prefixed(std::string_view bytes)

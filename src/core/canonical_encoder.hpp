@@ -101,18 +101,46 @@ class CanonicalEncoder {
     void put_json_key(std::string_view utf8) { put_length_prefixed(utf8); }
 
   private:
-    void put_byte(std::uint8_t byte);
-    void put_u32(std::uint32_t value);
-    void put_u64(std::uint64_t value);
+    // The per-row path: small appends, inline, with one comparison against the point where
+    // the buffer must be streamed out or refused (grown_past_limit).
+    void put_byte(std::uint8_t byte)
+    {
+        buffer_.push_back(static_cast<char>(byte));
+        if (buffer_.size() > limit_)
+            grown_past_limit();
+    }
+    void put_u32(std::uint32_t value)
+    {
+        const char bytes[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16),
+                               static_cast<char>(value >> 8), static_cast<char>(value)};
+        append(bytes, sizeof bytes);
+    }
+    void put_u64(std::uint64_t value)
+    {
+        put_u32(static_cast<std::uint32_t>(value >> 32));
+        put_u32(static_cast<std::uint32_t>(value));
+    }
+    void append(const char *data, std::size_t length)
+    {
+        if (length > large_payload_) {
+            append_large(data, length);
+            return;
+        }
+        buffer_.append(data, length);
+        if (buffer_.size() > limit_)
+            grown_past_limit();
+    }
     void put_length_prefixed(std::string_view bytes);
     void put_tagged_bytes(std::uint8_t tag, std::string_view bytes);
-    void append(const char *data, std::size_t length);
-    void grown();
+    void append_large(const char *data, std::size_t length);
+    void grown_past_limit();
 
     std::string buffer_;
     std::string decimal_scratch_; // reused so that numbers cost no allocation
     Hasher *hasher_ = nullptr;
     std::size_t max_size_ = 0;
+    std::size_t limit_ = 0;         // buffer size that needs attention: flush or refuse
+    std::size_t large_payload_ = 0; // payloads above this bypass the buffer when streaming
 };
 
 // The order of jsonb object keys in the encoding: shorter UTF-8 first, then bytewise.
