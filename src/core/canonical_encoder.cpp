@@ -6,8 +6,10 @@
 #include <cstring>
 #include <limits>
 
-namespace idempotent {
-namespace {
+namespace idempotent
+{
+namespace
+{
 
 // Below this size a buffered value is cheaper to copy than to hash in its own update call.
 constexpr std::size_t stream_chunk = 64 * 1024;
@@ -22,7 +24,10 @@ std::uint32_t checked_u32(std::size_t length)
     return static_cast<std::uint32_t>(length);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 } // namespace
 
@@ -262,8 +267,8 @@ void append_canonical_decimal(std::string_view text, std::string &out)
 
     const std::size_t point = body.find('.');
     std::string_view integer_part = body.substr(0, point);
-    std::string_view fraction = point == std::string_view::npos ? std::string_view{}
-                                                                : body.substr(point + 1);
+    std::string_view fraction =
+        point == std::string_view::npos ? std::string_view{} : body.substr(point + 1);
     bool well_formed = !integer_part.empty();
     for (char c : integer_part)
         well_formed = well_formed && is_digit(c);

@@ -12,11 +12,13 @@
 #include <string>
 #include <string_view>
 
-namespace idempotent {
+namespace idempotent
+{
 
 class Hasher;
 
-namespace tag {
+namespace tag
+{
 inline constexpr std::uint8_t format_version = 0x01;
 inline constexpr std::uint8_t null = 0x00;
 inline constexpr std::uint8_t boolean = 0x01;
@@ -49,7 +51,8 @@ inline constexpr std::uint8_t json_array = 0x25;
 inline constexpr std::uint8_t json_object = 0x26;
 } // namespace tag
 
-class CanonicalEncoder {
+class CanonicalEncoder
+{
   public:
     // Starts a new encoding of argc arguments. With a hasher, bytes stream into it (the caller
     // has begun it) and bytes() stays small; without one, they collect in bytes(), which may

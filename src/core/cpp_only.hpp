@@ -4,5 +4,6 @@
 #pragma once
 
 #ifdef PG_VERSION_NUM
-#error "src/core is pure C++: include core headers before postgres.h, and never include postgres.h in core"
+#error                                                                                             \
+    "src/core is pure C++: include core headers before postgres.h, and never include postgres.h in core"
 #endif

@@ -6,17 +6,20 @@
 #include <stdexcept>
 #include <string>
 
-namespace idempotent {
+namespace idempotent
+{
 
 // SQLSTATE codes used by the core (five characters each, as in the SQL standard).
-namespace sqlstate {
+namespace sqlstate
+{
 inline constexpr const char *invalid_parameter_value = "22023";
 inline constexpr const char *program_limit_exceeded = "54000";
 inline constexpr const char *internal_error = "XX000";
 inline constexpr const char *out_of_memory = "53200";
 } // namespace sqlstate
 
-class Error : public std::runtime_error {
+class Error : public std::runtime_error
+{
   public:
     Error(const char *sqlstate, const std::string &message, std::string hint = {})
         : std::runtime_error(message), hint_(std::move(hint))

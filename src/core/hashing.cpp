@@ -3,8 +3,10 @@
 
 #include <openssl/evp.h>
 
-namespace idempotent {
-namespace {
+namespace idempotent
+{
+namespace
+{
 
 [[noreturn]] void openssl_failure(const char *what)
 {
@@ -44,7 +46,10 @@ Hasher::Hasher(DigestAlgorithm algorithm)
         openssl_failure("allocate a digest context");
 }
 
-Hasher::~Hasher() { EVP_MD_CTX_free(context_); }
+Hasher::~Hasher()
+{
+    EVP_MD_CTX_free(context_);
+}
 
 void Hasher::begin()
 {

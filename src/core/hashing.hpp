@@ -11,11 +11,13 @@
 struct evp_md_st;
 struct evp_md_ctx_st;
 
-namespace idempotent {
+namespace idempotent
+{
 
 enum class DigestAlgorithm { md5, sha1, sha256 };
 
-class Hasher {
+class Hasher
+{
   public:
     explicit Hasher(DigestAlgorithm algorithm);
     ~Hasher();

@@ -3,8 +3,10 @@
 
 #include <cstring>
 
-namespace idempotent {
-namespace {
+namespace idempotent
+{
+namespace
+{
 
 void set_version_and_variant(std::uint8_t *uuid, std::uint8_t version) noexcept
 {

@@ -6,7 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
-namespace idempotent {
+namespace idempotent
+{
 
 class Hasher;
 

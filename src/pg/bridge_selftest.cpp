@@ -12,9 +12,13 @@
 using namespace idempotent;
 using namespace idempotent::pg;
 
-namespace {
+namespace
+{
 
-std::string describe(const std::string &kind) { return "raised from C++ for " + kind; }
+std::string describe(const std::string &kind)
+{
+    return "raised from C++ for " + kind;
+}
 
 } // namespace
 

@@ -20,8 +20,10 @@ extern "C" {
 #include "utils/uuid.h"
 }
 
-namespace idempotent::pg {
-namespace {
+namespace idempotent::pg
+{
+namespace
+{
 
 bool is_citext(Oid type_id)
 {
@@ -113,8 +115,8 @@ void plan_record_fields(TypePlan *plan, TupleDesc descriptor, Oid type_id, int32
     plan->record_typmod = typmod;
     plan->field_count = descriptor->natts;
     plan->live_fields = 0;
-    plan->fields = (TypePlan **)MemoryContextAllocZero(plan->context,
-                                                       sizeof(TypePlan *) * descriptor->natts);
+    plan->fields =
+        (TypePlan **)MemoryContextAllocZero(plan->context, sizeof(TypePlan *) * descriptor->natts);
     for (int i = 0; i < descriptor->natts; ++i) {
         Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
         if (attribute->attisdropped)
@@ -223,8 +225,8 @@ void encode_jsonb_object(CanonicalEncoder &encoder, JsonbIterator **iterator, in
     JsonbIteratorToken token;
     while ((token = JsonbIteratorNext(iterator, &item, true)) == WJB_KEY) {
         Assert(count < pair_count);
-        pairs[count].key = server_text_as_utf8(item.val.string.val, item.val.string.len,
-                                               &pairs[count].key_length);
+        pairs[count].key =
+            server_text_as_utf8(item.val.string.val, item.val.string.len, &pairs[count].key_length);
         token = JsonbIteratorNext(iterator, &pairs[count].value, true);
         Assert(token == WJB_VALUE);
         ++count;
@@ -277,7 +279,7 @@ void encode_array(CanonicalEncoder &encoder, TypePlan *plan, Datum value)
     for (int i = 0; i < count; ++i) {
         bool is_null;
         Datum element = array_iter_next(&iterator, &is_null, i, plan->element_length,
-                                         plan->element_by_value, plan->element_align);
+                                        plan->element_by_value, plan->element_align);
         encode_datum(encoder, plan->element, element, is_null);
         if ((i & 0xFFF) == 0)
             CHECK_FOR_INTERRUPTS();
@@ -290,8 +292,8 @@ void encode_record(CanonicalEncoder &encoder, TypePlan *plan, Datum value)
     Oid type_id = HeapTupleHeaderGetTypeId(header);
     int32 typmod = HeapTupleHeaderGetTypMod(header);
     TupleDesc descriptor = lookup_rowtype_tupdesc(type_id, typmod);
-    if (plan->fields == nullptr || plan->record_type != type_id ||
-        plan->record_typmod != typmod || plan->field_count != descriptor->natts)
+    if (plan->fields == nullptr || plan->record_type != type_id || plan->record_typmod != typmod ||
+        plan->field_count != descriptor->natts)
         plan_record_fields(plan, descriptor, type_id, typmod);
 
     HeapTupleData tuple;

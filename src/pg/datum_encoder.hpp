@@ -7,7 +7,8 @@
 
 #include "pg/postgres.hpp"
 
-namespace idempotent::pg {
+namespace idempotent::pg
+{
 
 enum class Family : uint8 {
     unknown_literal, // an untyped literal: a C string, encoded as text
@@ -51,9 +52,9 @@ struct TypePlan {
     // known from its values)
     Oid record_type;
     int32 record_typmod;
-    int field_count;     // attributes, dropped ones included
-    TypePlan **fields;   // per attribute; nullptr for a dropped one
-    int live_fields;     // attributes that are not dropped
+    int field_count;       // attributes, dropped ones included
+    TypePlan **fields;     // per attribute; nullptr for a dropped one
+    int live_fields;       // attributes that are not dropped
     MemoryContext context; // where nested plans are built
 };
 

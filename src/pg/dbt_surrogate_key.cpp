@@ -15,8 +15,10 @@ extern "C" {
 #include "parser/parse_coerce.h"
 }
 
-namespace idempotent::pg {
-namespace {
+namespace idempotent::pg
+{
+namespace
+{
 
 constexpr char null_marker[] = "_dbt_utils_surrogate_key_null_";
 
@@ -69,8 +71,8 @@ void append_as_text(StringInfo out, const TextCast *cast, Datum value)
         appendStringInfoString(out, DatumGetCString(value));
         return;
     case CastKind::output_function:
-        appendStringInfoString(
-            out, OutputFunctionCall(const_cast<FmgrInfo *>(&cast->function), value));
+        appendStringInfoString(out,
+                               OutputFunctionCall(const_cast<FmgrInfo *>(&cast->function), value));
         return;
     case CastKind::cast_function:
         // Cast functions take (value[, typmod[, explicit]]).
@@ -117,8 +119,7 @@ IDEMPOTENT_FUNCTION(idempotent_dbt_surrogate_key)
         int slot = arguments.type_slot(i);
         if (site->type_data[slot] == nullptr)
             site->type_data[slot] = plan_text_cast(site->types[slot], fcinfo->flinfo->fn_mcxt);
-        append_as_text(&joined, static_cast<TextCast *>(site->type_data[slot]),
-                       arguments.value(i));
+        append_as_text(&joined, static_cast<TextCast *>(site->type_data[slot]), arguments.value(i));
     }
 
     uint8 digest[16];

@@ -5,8 +5,10 @@
 
 #include "pg/error_bridge.hpp"
 
-namespace idempotent::pg {
-namespace {
+namespace idempotent::pg
+{
+namespace
+{
 
 // What a caught C++ exception said, copied into fixed storage so that reporting it needs no
 // allocation while the exception is alive, and nothing at all after it is destroyed.

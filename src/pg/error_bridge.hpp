@@ -17,11 +17,13 @@
 
 #include "pg/postgres.hpp"
 
-namespace idempotent::pg {
+namespace idempotent::pg
+{
 
 // A PostgreSQL error captured as a C++ exception. The ErrorData lives in the memory context
 // that was current when call_pg() was entered.
-class PgError : public std::exception {
+class PgError : public std::exception
+{
   public:
     explicit PgError(ErrorData *data) noexcept : data_(data) {}
     ErrorData *data() const noexcept { return data_; }
@@ -56,8 +58,7 @@ template <typename Fn> auto call_pg(Fn &&fn) -> decltype(fn())
         if (error != nullptr)
             throw PgError(error);
     } else {
-        static_assert(std::is_trivially_copyable_v<Result>,
-                      "call_pg returns plain values only");
+        static_assert(std::is_trivially_copyable_v<Result>, "call_pg returns plain values only");
         Result volatile result{};
         PG_TRY();
         {
@@ -84,13 +85,13 @@ Datum run_guarded(FunctionCallInfo fcinfo, FunctionBody body);
 } // namespace idempotent::pg
 
 // Defines the SQL-callable C function `name` whose body is the C++ function `name##_body`.
-#define IDEMPOTENT_FUNCTION(name)                                                              \
-    static Datum name##_body(FunctionCallInfo fcinfo);                                         \
-    extern "C" {                                                                               \
-    PG_FUNCTION_INFO_V1(name);                                                                 \
-    }                                                                                          \
-    extern "C" Datum name(PG_FUNCTION_ARGS)                                                    \
-    {                                                                                          \
-        return idempotent::pg::run_guarded(fcinfo, name##_body);                               \
-    }                                                                                          \
+#define IDEMPOTENT_FUNCTION(name)                                                                  \
+    static Datum name##_body(FunctionCallInfo fcinfo);                                             \
+    extern "C" {                                                                                   \
+    PG_FUNCTION_INFO_V1(name);                                                                     \
+    }                                                                                              \
+    extern "C" Datum name(PG_FUNCTION_ARGS)                                                        \
+    {                                                                                              \
+        return idempotent::pg::run_guarded(fcinfo, name##_body);                                   \
+    }                                                                                              \
     static Datum name##_body(FunctionCallInfo fcinfo)

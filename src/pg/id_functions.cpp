@@ -14,8 +14,10 @@ extern "C" {
 #include "utils/uuid.h"
 }
 
-namespace idempotent::pg {
-namespace {
+namespace idempotent::pg
+{
+namespace
+{
 
 // One encoder and one SHA-256 context per backend, reused by every call: a backend runs one
 // call at a time, and both are reset at the start of each. They are never destroyed, so that

@@ -13,7 +13,8 @@ extern "C" {
 #include "utils/uuid.h"
 }
 
-namespace {
+namespace
+{
 
 idempotent::Hasher &backend_sha1()
 {

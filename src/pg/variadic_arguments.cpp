@@ -1,6 +1,7 @@
 #include "pg/variadic_arguments.hpp"
 
-namespace idempotent::pg {
+namespace idempotent::pg
+{
 
 CallSite *call_site(FunctionCallInfo fcinfo)
 {
@@ -18,8 +19,8 @@ CallSite *call_site(FunctionCallInfo fcinfo)
         Oid type = get_fn_expr_argtype(flinfo, i);
         if (!OidIsValid(type))
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                            errmsg("could not determine the data type of argument %d of %s",
-                                   i + 1, get_func_name(flinfo->fn_oid))));
+                            errmsg("could not determine the data type of argument %d of %s", i + 1,
+                                   get_func_name(flinfo->fn_oid))));
         site->types[i] = type;
     }
     if (site->variadic_array) {

@@ -6,7 +6,8 @@
 
 #include "pg/postgres.hpp"
 
-namespace idempotent::pg {
+namespace idempotent::pg
+{
 
 struct CallSite {
     bool variadic_array; // f(VARIADIC array)

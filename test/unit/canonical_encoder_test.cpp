@@ -13,7 +13,8 @@ using idempotent::append_canonical_decimal;
 using idempotent::append_integer_decimal;
 using idempotent::CanonicalEncoder;
 
-namespace {
+namespace
+{
 
 std::string hex(const std::string &bytes)
 {
@@ -133,7 +134,8 @@ TEST(CanonicalEncoder, ArraysCarryBoundsAndRecordsTheirWidth)
                   e.begin_array(1, lower, length);
                   e.put_null();
               }),
-              "13000000010000000200000001" "00");
+              "13000000010000000200000001"
+              "00");
     EXPECT_EQ(value_hex([](auto &e) { e.begin_record(0); }), "1400000000");
 }
 
@@ -145,7 +147,10 @@ TEST(CanonicalEncoder, JsonbValues)
                   e.put_json_key("a");
                   e.put_json_number("1.0");
               }),
-              "0e" "2600000001" "0000000161" "230000000131");
+              "0e"
+              "2600000001"
+              "0000000161"
+              "230000000131");
     EXPECT_EQ(value_hex([](auto &e) {
                   e.begin_jsonb();
                   e.begin_json_array(3);
@@ -153,7 +158,11 @@ TEST(CanonicalEncoder, JsonbValues)
                   e.put_json_bool(true);
                   e.put_json_string("x");
               }),
-              "0e" "2500000003" "20" "22" "240000000178");
+              "0e"
+              "2500000003"
+              "20"
+              "22"
+              "240000000178");
 }
 
 TEST(CanonicalEncoder, JsonKeysOrderShorterFirstThenBytewise)

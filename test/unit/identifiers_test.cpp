@@ -9,7 +9,8 @@
 
 using namespace idempotent;
 
-namespace {
+namespace
+{
 
 std::string hex(const std::uint8_t *bytes, std::size_t length)
 {
