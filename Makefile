@@ -43,7 +43,7 @@ $(DATA_built): $(SQL_FRAGMENTS)
 
 .PHONY: format format-check
 format:
-	clang-format -i src/core/*.[ch]pp src/pg/*.[ch]pp test/unit/*.cpp
+	clang-format -i src/core/*.[ch]pp src/pg/*.[ch]pp test/unit/*.cpp test/fuzz/*.cpp
 
 format-check:
-	clang-format --dry-run --Werror src/core/*.[ch]pp src/pg/*.[ch]pp test/unit/*.cpp
+	clang-format --dry-run --Werror src/core/*.[ch]pp src/pg/*.[ch]pp test/unit/*.cpp test/fuzz/*.cpp
