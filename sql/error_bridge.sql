@@ -36,4 +36,5 @@ SELECT count(*) FILTER (WHERE pg_temp.sqlstate_of(k) LIKE '22023:%') AS core_err
        count(*) FILTER (WHERE pg_temp.sqlstate_of(k2) LIKE '23505:%') AS postgres_errors
 FROM generate_series(1, 1000) AS g,
      LATERAL (SELECT 'core_error'::text AS k, 'postgres_error'::text AS k2) AS kinds;
+SELECT pg_temp.bridge_selftest('no_such_test');
 SELECT 1 AS still_usable;

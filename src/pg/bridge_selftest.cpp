@@ -41,7 +41,6 @@ IDEMPOTENT_FUNCTION(idempotent_bridge_selftest)
         });
     if (kind == "postgres_ok")
         return call_pg([] { return DirectFunctionCall1(int4inc, Int32GetDatum(41)); });
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("unknown self-test \"%s\"", kind.c_str())));
-    PG_RETURN_NULL();
+    // Not ereport: that would longjmp over `kind`, whose destructor would never run.
+    throw Error(sqlstate::invalid_parameter_value, "unknown self-test \"" + kind + "\"");
 }
