@@ -1,5 +1,8 @@
 -- The properties of docs/ids.md, each shown on values: unambiguous, consistent with equality
 -- within a family, different families apart, the layouts of the derived identifiers.
+-- Runs in a schema of its own, dropped at the end, so that tests do not share objects.
+CREATE SCHEMA ids_properties;
+SET search_path = ids_properties, public;
 
 -- Unambiguous: argument lists that differ value by value never share an encoding.
 SELECT count(DISTINCT idempotent_encode(VARIADIC args)) = count(*) AS all_distinct, count(*)
@@ -122,3 +125,8 @@ SELECT idempotent_id('a', 'b') = idempotent_id(VARIADIC ARRAY['a', 'b']) AS vari
        idempotent_id(VARIADIC NULL::text[]) IS NULL AS variadic_null,
        idempotent_id(NULL) IS NOT NULL AS null_argument_is_a_value,
        idempotent_id(VARIADIC '{{a,b},{c,d}}'::text[]) = idempotent_id('a', 'b', 'c', 'd') AS flattened;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA ids_properties CASCADE;
+RESET client_min_messages;

@@ -1,5 +1,8 @@
 -- Settings do not change IDs, so the functions are IMMUTABLE and work in generated columns and
 -- expression indexes; the dbt and uuid-v5 compatibility functions reproduce their originals.
+-- Runs in a schema of its own, dropped at the end, so that tests do not share objects.
+CREATE SCHEMA ids_usage;
+SET search_path = ids_usage, public;
 
 CREATE TABLE sample AS
 SELECT g AS n, 'event-' || g AS event_id, date '2026-11-01' + g % 7 AS day,
@@ -19,12 +22,13 @@ SET IntervalStyle = 'iso_8601';
 SET extra_float_digits = -15;
 SET bytea_output = 'escape';
 SET lc_monetary = 'C';
-SET search_path = pg_catalog, public;
+SET search_path = pg_catalog, ids_usage, public;
 SELECT count(*) AS rows_compared,
        count(*) FILTER (WHERE d.id = public.idempotent_id(s.event_id, s.day, s.at, s.amount, s.flag,
                                                            s.span, s.pair, s.doc, s.n::float8 / 3)) AS same_id
-FROM public.sample AS s JOIN public.ids_under_defaults AS d USING (n);
+FROM ids_usage.sample AS s JOIN ids_usage.ids_under_defaults AS d USING (n);
 RESET ALL;
+SET search_path = ids_usage, public;
 
 -- Declared IMMUTABLE PARALLEL SAFE; the dbt key STABLE.
 SELECT p.proname, p.provolatile, p.proparallel, p.prosecdef
@@ -51,7 +55,7 @@ RESET enable_seqscan;
 CREATE TABLE refused (day date, key text GENERATED ALWAYS AS (md5(day::text)) STORED);
 
 -- uuid_v5 equals uuid-ossp's.
-CREATE EXTENSION "uuid-ossp";
+CREATE EXTENSION "uuid-ossp" SCHEMA ids_usage;
 SELECT count(*) AS names,
        count(*) FILTER (WHERE idempotent_uuid_v5(ns, name) = uuid_generate_v5(ns, name)) AS equal
 FROM (VALUES (uuid_ns_dns()), (uuid_ns_url()), (uuid_ns_oid()), (uuid_ns_x500())) AS n(ns),
@@ -85,3 +89,8 @@ SELECT idempotent_dbt_surrogate_key('a', 'b') = md5('a-b') AS untyped_literals,
 SET DateStyle = 'SQL, DMY';
 SELECT idempotent_dbt_surrogate_key(date '2026-11-01') = md5('01/11/2026') AS follows_datestyle;
 RESET DateStyle;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA ids_usage CASCADE;
+RESET client_min_messages;
