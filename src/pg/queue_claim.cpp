@@ -1,0 +1,89 @@
+// idempotent_claim(queue anyelement, batch_size, lease, worker): claims up to batch_size rows of
+// the queue and returns them as the table's own row type. The statement (core/queue_sql.cpp)
+// is prepared once per table; this function binds its values and hands the rows back.
+#include "core/queue_rules.hpp"
+
+#include "pg/error_bridge.hpp"
+#include "pg/queue_table.hpp"
+
+extern "C" {
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+}
+
+using namespace idempotent::pg;
+
+namespace
+{
+
+Oid queue_relation(FunctionCallInfo fcinfo)
+{
+    const Oid type = get_fn_expr_argtype(fcinfo->flinfo, 0);
+    const Oid relid = type == InvalidOid ? InvalidOid : get_typ_typrelid(type);
+    if (relid == InvalidOid)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("idempotent_claim expects a row of the queue table, not %s",
+                               type == InvalidOid ? "an unknown type" : format_type_be(type)),
+                        errhint("Pass a NULL of the table's row type: "
+                                "idempotent_claim(NULL::jobs).")));
+    return relid;
+}
+
+} // namespace
+
+IDEMPOTENT_FUNCTION(idempotent_claim)
+{
+    auto *result_info = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    if (result_info == nullptr || !IsA(result_info, ReturnSetInfo) ||
+        (result_info->allowedModes & SFRM_Materialize) == 0)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("idempotent_claim must be called where a set is accepted"),
+                        errhint("SELECT * FROM idempotent_claim(NULL::jobs)")));
+    const Oid relid = queue_relation(fcinfo);
+    require_argument(fcinfo, 1, "batch_size");
+    require_argument(fcinfo, 2, "lease");
+    const int32 batch_size = PG_GETARG_INT32(1);
+    if (batch_size < 1)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("batch_size must be at least 1, not %d", batch_size)));
+    Interval *lease = PG_GETARG_INTERVAL_P(2);
+    if (interval_microseconds(lease) <= 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("lease must be a positive interval")));
+
+    TupleDesc row_descriptor = nullptr;
+    if (get_call_result_type(fcinfo, nullptr, &row_descriptor) != TYPEFUNC_COMPOSITE)
+        elog(ERROR, "idempotent_claim: the result type is not a row type");
+
+    QueueTable *queue = open_queue(relid);
+    SPI_connect();
+    Datum values[5] = {TimestampTzGetDatum(GetCurrentTimestamp()), Int32GetDatum(batch_size),
+                       IntervalPGetDatum(lease), Int32GetDatum(queue->max_attempts),
+                       PG_ARGISNULL(3) ? Datum(0) : PG_GETARG_DATUM(3)};
+    const char nulls[5] = {' ', ' ', ' ', ' ', PG_ARGISNULL(3) ? 'n' : ' '};
+    const int status =
+        SPI_execute_plan(queue_plan(queue, QueuePlan::claim), values, nulls, false, 0);
+    if (status != SPI_OK_UPDATE_RETURNING)
+        elog(ERROR, "idempotent_claim: %s", SPI_result_code_string(status));
+
+    // The tuplestore and its descriptor must outlive SPI_finish: the query's memory holds them.
+    MemoryContext caller = MemoryContextSwitchTo(result_info->econtext->ecxt_per_query_memory);
+    Tuplestorestate *rows = tuplestore_begin_heap(true, false, work_mem);
+    result_info->setDesc = CreateTupleDescCopy(row_descriptor);
+    MemoryContextSwitchTo(caller);
+    for (uint64 i = 0; i < SPI_processed; ++i) {
+        bool is_null = false;
+        const Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null);
+        HeapTupleHeader header = DatumGetHeapTupleHeader(row);
+        HeapTupleData tuple;
+        tuple.t_len = HeapTupleHeaderGetDatumLength(header);
+        ItemPointerSetInvalid(&tuple.t_self);
+        tuple.t_tableOid = InvalidOid;
+        tuple.t_data = header;
+        tuplestore_puttuple(rows, &tuple);
+    }
+    SPI_finish();
+    result_info->returnMode = SFRM_Materialize;
+    result_info->setResult = rows;
+    return Datum(0);
+}
