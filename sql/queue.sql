@@ -151,6 +151,10 @@ SELECT idempotent_queue_attach('enum_jobs', status_column => 'state');
 SELECT id, state, claim_token FROM idempotent_claim(NULL::enum_jobs);
 SELECT idempotent_fail('enum_jobs', '00000000-0000-0000-0000-000000000001', 1, 'x');
 SELECT state FROM enum_jobs;
+UPDATE enum_jobs SET run_after = NULL;
+SELECT claim_token FROM idempotent_claim(NULL::enum_jobs);
+SELECT idempotent_complete('enum_jobs', '00000000-0000-0000-0000-000000000001', 2);
+SELECT pg_temp.refused('enum_jobs', $$UPDATE enum_jobs SET state = 'pending'$$);
 
 -- Stats: rows per status, oldest pending age, expired leases, dead tuples.
 SELECT pending, processing, done, failed, oldest_pending_age IS NOT NULL AS has_oldest,

@@ -170,7 +170,10 @@ SPIPlanPtr prepare(const QueueTable *queue, QueuePlan which)
         break;
     }
     return call_pg([&] {
-        SPIPlanPtr plan = SPI_prepare(sql.c_str(), static_cast<int>(types.size()), types.data());
+        // One generic plan: each statement is a handful of index probes whose best plan does
+        // not depend on the values, so planning them again for every call would be waste.
+        SPIPlanPtr plan = SPI_prepare_cursor(sql.c_str(), static_cast<int>(types.size()),
+                                             types.data(), CURSOR_OPT_GENERIC_PLAN);
         if (plan == nullptr)
             elog(ERROR, "could not prepare \"%s\": %s", sql.c_str(),
                  SPI_result_code_string(SPI_result));
