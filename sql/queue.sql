@@ -189,6 +189,11 @@ SELECT pg_temp.refused('jobs', $$SELECT idempotent_extend('jobs', 1, 1, '-1 minu
 INSERT INTO jobs (id, payload) VALUES (8, 'after alter');
 ALTER TABLE jobs ADD COLUMN note text DEFAULT 'new column';
 SELECT id, note, status FROM idempotent_claim(NULL::jobs, 1);
+-- ... and a dropped one disappears from them.
+ALTER TABLE jobs DROP COLUMN note;
+INSERT INTO jobs (id, payload) VALUES (10, 'after drop');
+SELECT * FROM idempotent_claim(NULL::jobs, 1) WHERE false;
+SELECT id, payload, status, claim_token FROM idempotent_claim(NULL::jobs, 1);
 
 -- notify => true adds the trigger that NOTIFYs on the table's name after inserts
 -- (test/isolation/specs/queue-notify.spec listens); notify => false removes it.
