@@ -56,9 +56,14 @@ bool transition_allowed(Status from, Status to) noexcept
     return false;
 }
 
+bool held_by(const RowState &row, std::int64_t token) noexcept
+{
+    return row.claim_token == token && row.status == Status::processing;
+}
+
 Decision decide_complete(const RowState &row, std::int64_t token) noexcept
 {
-    if (row.claim_token == token && row.status == Status::processing)
+    if (held_by(row, token))
         return {Verdict::apply, Status::done};
     if (row.claim_token == token && row.status == Status::done)
         return {Verdict::repeat, row.status};
@@ -67,7 +72,7 @@ Decision decide_complete(const RowState &row, std::int64_t token) noexcept
 
 Decision decide_fail(const RowState &row, std::int64_t token, std::int32_t max_attempts) noexcept
 {
-    if (row.claim_token == token && row.status == Status::processing)
+    if (held_by(row, token))
         return {Verdict::apply, row.attempts >= max_attempts ? Status::failed : Status::pending};
     // The token is unchanged since this claim failed the row: no claim has happened since.
     if (row.claim_token == token && (row.status == Status::pending || row.status == Status::failed))
@@ -77,7 +82,7 @@ Decision decide_fail(const RowState &row, std::int64_t token, std::int32_t max_a
 
 Decision decide_extend(const RowState &row, std::int64_t token) noexcept
 {
-    if (row.claim_token == token && row.status == Status::processing)
+    if (held_by(row, token))
         return {Verdict::apply, Status::processing};
     return {Verdict::stale, row.status};
 }

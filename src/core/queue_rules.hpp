@@ -39,6 +39,9 @@ struct Decision {
     Status next;
 };
 
+// Whether token is the current claim of a row that is being processed.
+bool held_by(const RowState &row, std::int64_t token) noexcept;
+
 Decision decide_complete(const RowState &row, std::int64_t token) noexcept;
 // Back to pending for another attempt, or failed once max_attempts claims have been used.
 Decision decide_fail(const RowState &row, std::int64_t token, std::int32_t max_attempts) noexcept;

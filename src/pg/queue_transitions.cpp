@@ -98,6 +98,19 @@ uint64 run_update(QueueTable *queue, QueuePlan which, Datum *values, const char 
     return SPI_processed;
 }
 
+// Runs the UPDATE of a call that needs the row held by token (complete, extend). If it changes
+// nothing, the row is read under a lock: should the token hold it after all (the claim
+// committed between the UPDATE's snapshot and the read), the UPDATE runs again on the locked
+// row; otherwise *row tells the caller why it is refused.
+bool update_if_held(QueueTable *queue, QueuePlan which, Datum *values, Datum key, int64 token,
+                    queue::RowState *row)
+{
+    if (run_update(queue, which, values, nullptr) == 1)
+        return true;
+    *row = read_row(queue, key);
+    return queue::held_by(*row, token) && run_update(queue, which, values, nullptr) == 1;
+}
+
 TimestampTz later_by(int64 microseconds)
 {
     return GetCurrentTimestamp() + microseconds;
@@ -113,17 +126,16 @@ IDEMPOTENT_FUNCTION(idempotent_complete)
     const int64 token = token_argument(fcinfo, 2);
     SPI_connect();
     Datum values[2] = {key, Int64GetDatum(token)};
-    if (run_update(queue, QueuePlan::complete, values, nullptr) == 1) {
+    queue::RowState row;
+    if (update_if_held(queue, QueuePlan::complete, values, key, token, &row)) {
         SPI_finish();
         PG_RETURN_BOOL(true);
     }
-    const queue::RowState row = read_row(queue, key);
     const Decision decision = queue::decide_complete(row, token);
     if (decision.verdict == Verdict::repeat && flag_argument(fcinfo, 3)) {
         SPI_finish();
         PG_RETURN_BOOL(false);
     }
-    // The UPDATE found nothing to do, so the row cannot be processing under this token.
     refuse(queue, key, "complete", token, row, decision.verdict);
 }
 
@@ -141,11 +153,11 @@ IDEMPOTENT_FUNCTION(idempotent_extend)
     SPI_connect();
     const TimestampTz lease_end = later_by(lease);
     Datum values[3] = {key, Int64GetDatum(token), TimestampTzGetDatum(lease_end)};
-    if (run_update(queue, QueuePlan::extend, values, nullptr) == 1) {
+    queue::RowState row;
+    if (update_if_held(queue, QueuePlan::extend, values, key, token, &row)) {
         SPI_finish();
         PG_RETURN_TIMESTAMPTZ(lease_end);
     }
-    const queue::RowState row = read_row(queue, key);
     refuse(queue, key, "extend the lease of", token, row, queue::decide_extend(row, token).verdict);
 }
 

@@ -47,6 +47,14 @@ TEST(QueueRules, AllowsExactlyTheDocumentedTransitions)
         }
 }
 
+TEST(QueueRules, ARowIsHeldOnlyByTheTokenOfItsCurrentProcessingClaim)
+{
+    EXPECT_TRUE(held_by({Status::processing, 7, 1}, 7));
+    EXPECT_FALSE(held_by({Status::processing, 8, 2}, 7));
+    for (Status status : {Status::pending, Status::done, Status::failed, Status::unknown})
+        EXPECT_FALSE(held_by({status, 7, 1}, 7)) << status_name(status);
+}
+
 TEST(QueueRules, CompleteAppliesOnlyToTheCurrentClaim)
 {
     EXPECT_EQ(decide_complete({Status::processing, 7, 1}, 7).verdict, Verdict::apply);
