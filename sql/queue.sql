@@ -96,6 +96,12 @@ SELECT status, attempts, claim_token, last_error, run_after IS NOT NULL AS has_r
 FROM jobs WHERE id = 4;
 SELECT pg_temp.refused('jobs', $$SELECT idempotent_fail('jobs', 4, 1, 'disk full')$$);
 SELECT idempotent_fail('jobs', 4, 1, 'disk full', repeat_ok => true);
+-- A backend resumes above the last key it claimed for up to a second (docs/queue.md, "Claim
+-- order"): row 4, released below that point, comes after row 5 ...
+SELECT id FROM idempotent_claim(NULL::jobs);
+SELECT idempotent_fail('jobs', 5, 1);
+-- ... and once the second has passed, claims start from the lowest key again.
+SELECT pg_sleep(1.1);
 -- A second claim and failure uses up max_attempts (2): the row is failed.
 SELECT id, attempts, claim_token FROM idempotent_claim(NULL::jobs) WHERE id = 4;
 SELECT idempotent_fail('jobs', 4, 2, 'disk still full');
@@ -105,6 +111,7 @@ SELECT idempotent_requeue('jobs', 4), idempotent_requeue('jobs', 4);
 SELECT status, attempts, claim_token, last_error FROM jobs WHERE id = 4;
 
 -- An expired lease: the row is claimed again with a larger token, the old token is stale.
+SELECT pg_sleep(1.1);
 SELECT id, claim_token FROM idempotent_claim(NULL::jobs, 1, lease => '1 millisecond');
 SELECT pg_sleep(0.01);
 SELECT id, attempts, claim_token FROM idempotent_claim(NULL::jobs, 1);

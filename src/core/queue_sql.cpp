@@ -45,7 +45,7 @@ std::string quote_identifier(std::string_view name)
     return quoted;
 }
 
-std::string claim_sql(const TableShape &shape)
+std::string claim_sql(const TableShape &shape, bool after_key)
 {
     const std::string table = qualified_table(shape);
     const std::string key = quote_identifier(shape.key_column);
@@ -69,7 +69,8 @@ std::string claim_sql(const TableShape &shape)
            "FOR UPDATE SKIP LOCKED) AS expired UNION ALL SELECT " +
            key + " FROM (SELECT " + key + " FROM " + table + " WHERE " +
            status_is(shape, "pending") +
-           " AND (run_after IS NULL OR run_after OPERATOR(pg_catalog.<=) $1) ORDER BY " + order +
+           " AND (run_after IS NULL OR run_after OPERATOR(pg_catalog.<=) $1)" +
+           (after_key ? " AND " + key + " OPERATOR(pg_catalog.>) $6" : "") + " ORDER BY " + order +
            " LIMIT $2 FOR UPDATE SKIP LOCKED) AS due LIMIT $2) "
            "UPDATE " +
            table + " AS q SET " + status +

@@ -7,6 +7,7 @@
 #include "pg/queue_table.hpp"
 
 extern "C" {
+#include "utils/datum.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 }
@@ -27,6 +28,58 @@ Oid queue_relation(FunctionCallInfo fcinfo)
                         errhint("Pass a NULL of the table's row type: "
                                 "idempotent_claim(NULL::jobs).")));
     return relid;
+}
+
+// The largest key among the rows a claim returned.
+struct LargestKey {
+    bool found;
+    Datum key;
+};
+
+void note_key(const QueueTable *queue, Datum key, LargestKey *largest)
+{
+    if (largest->found) {
+        TypeCacheEntry *type = lookup_type_cache(queue->key_type, TYPECACHE_CMP_PROC_FINFO);
+        if (DatumGetInt32(FunctionCall2Coll(&type->cmp_proc_finfo, queue->key_collation, key,
+                                            largest->key)) <= 0)
+            return;
+    }
+    largest->found = true;
+    largest->key = key;
+}
+
+// Runs one claim statement and appends the rows it claimed to rows. Returns how many.
+uint64 claim_into(QueueTable *queue, QueuePlan which, Datum *values, const char *nulls,
+                  Tuplestorestate *rows, LargestKey *largest)
+{
+    const int status = SPI_execute_plan(queue_plan(queue, which), values, nulls, false, 0);
+    if (status != SPI_OK_UPDATE_RETURNING)
+        elog(ERROR, "idempotent_claim: %s", SPI_result_code_string(status));
+    for (uint64 i = 0; i < SPI_processed; ++i) {
+        bool is_null = false;
+        const Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null);
+        HeapTupleHeader header = DatumGetHeapTupleHeader(row);
+        HeapTupleData tuple;
+        tuple.t_len = HeapTupleHeaderGetDatumLength(header);
+        ItemPointerSetInvalid(&tuple.t_self);
+        tuple.t_tableOid = InvalidOid;
+        tuple.t_data = header;
+        tuplestore_puttuple(rows, &tuple);
+        if (queue->resume_allowed)
+            note_key(queue, GetAttributeByNum(header, queue->key_number, &is_null), largest);
+    }
+    return SPI_processed;
+}
+
+// Keeps key, which lives in SPI memory, as the queue's resume key.
+void remember_resume_key(QueueTable *queue, Datum key)
+{
+    if (queue->has_resume_key && !queue->key_by_value)
+        pfree(DatumGetPointer(queue->resume_key));
+    MemoryContext caller = MemoryContextSwitchTo(queue->context);
+    queue->resume_key = datumCopy(key, queue->key_by_value, queue->key_length);
+    MemoryContextSwitchTo(caller);
+    queue->has_resume_key = true;
 }
 
 } // namespace
@@ -57,31 +110,33 @@ IDEMPOTENT_FUNCTION(idempotent_claim)
 
     QueueTable *queue = open_queue(relid);
     SPI_connect();
-    Datum values[5] = {TimestampTzGetDatum(GetCurrentTimestamp()), Int32GetDatum(batch_size),
-                       IntervalPGetDatum(lease), Int32GetDatum(queue->max_attempts),
-                       PG_ARGISNULL(3) ? Datum(0) : PG_GETARG_DATUM(3)};
-    const char nulls[5] = {' ', ' ', ' ', ' ', PG_ARGISNULL(3) ? 'n' : ' '};
-    const int status =
-        SPI_execute_plan(queue_plan(queue, QueuePlan::claim), values, nulls, false, 0);
-    if (status != SPI_OK_UPDATE_RETURNING)
-        elog(ERROR, "idempotent_claim: %s", SPI_result_code_string(status));
-
     // The tuplestore and its descriptor must outlive SPI_finish: the query's memory holds them.
     MemoryContext caller = MemoryContextSwitchTo(result_info->econtext->ecxt_per_query_memory);
     Tuplestorestate *rows = tuplestore_begin_heap(true, false, work_mem);
     result_info->setDesc = CreateTupleDescCopy(row_descriptor);
     MemoryContextSwitchTo(caller);
-    for (uint64 i = 0; i < SPI_processed; ++i) {
-        bool is_null = false;
-        const Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null);
-        HeapTupleHeader header = DatumGetHeapTupleHeader(row);
-        HeapTupleData tuple;
-        tuple.t_len = HeapTupleHeaderGetDatumLength(header);
-        ItemPointerSetInvalid(&tuple.t_self);
-        tuple.t_tableOid = InvalidOid;
-        tuple.t_data = header;
-        tuplestore_puttuple(rows, &tuple);
+
+    const TimestampTz now = GetCurrentTimestamp();
+    Datum values[6] = {TimestampTzGetDatum(now),
+                       Int32GetDatum(batch_size),
+                       IntervalPGetDatum(lease),
+                       Int32GetDatum(queue->max_attempts),
+                       PG_ARGISNULL(3) ? Datum(0) : PG_GETARG_DATUM(3),
+                       queue->resume_key};
+    const char nulls[6] = {' ', ' ', ' ', ' ', PG_ARGISNULL(3) ? 'n' : ' ', ' '};
+    LargestKey largest = {false, Datum(0)};
+    uint64 claimed = 0;
+    const bool resume =
+        queue->resume_allowed && queue->has_resume_key && now - queue->resume_since < USECS_PER_SEC;
+    if (resume)
+        claimed = claim_into(queue, QueuePlan::claim_after_key, values, nulls, rows, &largest);
+    if (claimed < static_cast<uint64>(batch_size)) {
+        values[1] = Int32GetDatum(batch_size - static_cast<int32>(claimed));
+        claim_into(queue, QueuePlan::claim, values, nulls, rows, &largest);
+        queue->resume_since = now;
     }
+    if (queue->resume_allowed && largest.found)
+        remember_resume_key(queue, largest.key);
     SPI_finish();
     result_info->returnMode = SFRM_Materialize;
     result_info->setResult = rows;

@@ -10,6 +10,7 @@
 
 extern "C" {
 #include "access/relation.h"
+#include "access/transam.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -128,8 +129,15 @@ void build_entry(Relation relation, QueueTable *entry)
     const Form_pg_attribute key = TupleDescAttr(RelationGetDescr(relation), key_number - 1);
     entry->key_column = MemoryContextStrdup(entry->context, NameStr(key->attname));
     entry->key_type = key->atttypid;
+    entry->key_collation = key->attcollation;
+    entry->key_number = key_number;
+    entry->key_length = key->attlen;
+    entry->key_by_value = key->attbyval;
     const AttrNumber status_number = column_number(relation, entry->status_column);
     entry->status_type = TupleDescAttr(RelationGetDescr(relation), status_number - 1)->atttypid;
+    entry->resume_allowed =
+        entry->priority_column[0] == '\0' && entry->key_type < FirstNormalObjectId;
+    entry->has_resume_key = false;
     entry->valid = true;
 }
 
@@ -145,6 +153,10 @@ SPIPlanPtr prepare(const QueueTable *queue, QueuePlan which)
     case QueuePlan::claim:
         sql = queue::claim_sql(shape);
         types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID};
+        break;
+    case QueuePlan::claim_after_key:
+        sql = queue::claim_sql(shape, true);
+        types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID, queue->key_type};
         break;
     case QueuePlan::complete:
         sql = queue::complete_sql(shape);

@@ -16,7 +16,7 @@ extern "C" {
 namespace idempotent::pg
 {
 
-enum class QueuePlan { claim, complete, extend, read_row, fail, requeue, count };
+enum class QueuePlan { claim, claim_after_key, complete, extend, read_row, fail, requeue, count };
 
 struct QueueTable {
     Oid relid; // hash key: must come first
@@ -29,12 +29,28 @@ struct QueueTable {
     char *status_column;
     char *priority_column; // "" for none
     Oid key_type;
+    Oid key_collation;
+    AttrNumber key_number;
+    int16 key_length;
+    bool key_by_value;
     Oid status_type;
     int32 max_attempts;
     double retry_backoff_seconds;
     double retry_backoff_max_seconds;
     bool notify;
     SPIPlanPtr plans[static_cast<int>(QueuePlan::count)];
+    // Where this backend's next claim looks for pending rows: just above the largest key it
+    // claimed, for up to a second after its last claim that started from the lowest key.
+    // Claimed rows leave dead entries at the front of the pending index until vacuum removes
+    // them, and a claim starting from the lowest key steps over every one of them. This is a
+    // per-backend hint, not session state: any backend may claim any row, and a pending row
+    // below the hint is claimed once the hint expires or nothing is left above it. Used only
+    // without a priority column and for built-in key types (whose pg_catalog operators agree
+    // with the key's btree order).
+    bool resume_allowed;
+    bool has_resume_key;
+    Datum resume_key; // in context, unless the key type is passed by value
+    TimestampTz resume_since;
 };
 
 // The name of the trigger that guards transitions and holds a queue's settings.
