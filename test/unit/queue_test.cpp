@@ -157,3 +157,11 @@ TEST(QueueSql, OrdersClaimsByPriorityThenKey)
               std::string::npos);
     EXPECT_NE(claim_sql(prioritised).find("ORDER BY \"prio\", \"id\" LIMIT $2"), std::string::npos);
 }
+
+TEST(QueueSql, ResumesAboveAKeyOnlyWhenAsked)
+{
+    const TableShape plain{"public", "jobs", "id", "status", ""};
+    EXPECT_EQ(claim_sql(plain).find("$6"), std::string::npos);
+    EXPECT_NE(claim_sql(plain, true).find("AND \"id\" OPERATOR(pg_catalog.>) $6 ORDER BY \"id\""),
+              std::string::npos);
+}
