@@ -1,6 +1,8 @@
 // idempotent_claim(queue anyelement, batch_size, lease, worker): claims up to batch_size rows of
-// the queue and returns them as the table's own row type. The statement (core/queue_sql.cpp)
-// is prepared once per table; this function binds its values and hands the rows back.
+// the queue and returns them as the table's own row type. The statements (core/queue_sql.cpp)
+// are prepared once per table; this function binds their values, first resuming above the last
+// key this backend claimed when that hint is fresh (QueueTable::resume_key), and hands the rows
+// back.
 #include "core/queue_rules.hpp"
 
 #include "pg/error_bridge.hpp"
