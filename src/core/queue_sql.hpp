@@ -1,0 +1,47 @@
+// The SQL text of the statements a queue runs, built from the table's shape. Every identifier
+// is quoted and schema-qualified, every operator is pg_catalog's, and every value is a
+// parameter, so the statements mean the same thing whatever the caller's search_path.
+#pragma once
+#include "core/cpp_only.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace idempotent::queue
+{
+
+struct TableShape {
+    std::string schema;
+    std::string table;
+    std::string key_column;
+    std::string status_column;
+    std::string priority_column; // empty: none
+};
+
+// "name" with embedded double quotes doubled; always quoted, so any name is safe.
+std::string quote_identifier(std::string_view name);
+
+// $1 timestamptz now, $2 int4 batch size, $3 interval lease, $4 int4 max_attempts, $5 text
+// worker. Moves expired leases with no attempts left to failed, then claims up to $2 rows:
+// expired leases first (oldest first), then pending rows that are due, by priority then key.
+// Returns one column, the whole updated row. With after_key (tables without a priority
+// column), pending rows are taken only above the key $6: see QueueTable::resume_key.
+std::string claim_sql(const TableShape &shape, bool after_key = false);
+
+// $1 key, $2 int8 token. Moves the row to done if the token holds it; returns no row otherwise.
+std::string complete_sql(const TableShape &shape);
+
+// $1 key, $2 int8 token, $3 timestamptz new lease end. Returns no row if the token does not hold
+// the row.
+std::string extend_sql(const TableShape &shape);
+
+// $1 key. The row's status (as text), claim_token and attempts, locked FOR UPDATE.
+std::string read_row_sql(const TableShape &shape);
+
+// $1 key, $2 status, $3 timestamptz run_after, $4 text last_error.
+std::string fail_sql(const TableShape &shape);
+
+// $1 key, $2 status (pending). A fresh budget of attempts, due at once.
+std::string requeue_sql(const TableShape &shape);
+
+} // namespace idempotent::queue

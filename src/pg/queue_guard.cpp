@@ -1,0 +1,111 @@
+// idempotent_status_guard(): the BEFORE UPDATE row trigger that attach installs. It refuses an
+// illegal status transition and a claim token that would decrease, for the extension's updates
+// and plain ones alike. Its WHEN clause (src/sql/040_queue.sql) skips updates that change
+// neither column, so ordinary updates of other columns never call it.
+#include "core/queue_rules.hpp"
+#include "core/queue_settings.hpp"
+
+#include "pg/error_bridge.hpp"
+
+extern "C" {
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/rel.h"
+}
+
+using namespace idempotent;
+
+namespace
+{
+
+queue::Status status_of(HeapTuple row, TupleDesc descriptor, int column)
+{
+    const char *text = SPI_getvalue(row, descriptor, column);
+    return queue::parse_status(text != nullptr ? text : "");
+}
+
+int64 token_of(HeapTuple row, TupleDesc descriptor, int column)
+{
+    bool is_null = false;
+    const Datum token = SPI_getbinval(row, descriptor, column, &is_null);
+    return is_null ? 0 : DatumGetInt64(token);
+}
+
+// The primary key's value, for messages; "?" if the table has no single-column key any more.
+const char *key_of(Relation relation, HeapTuple row)
+{
+    Bitmapset *primary_key = RelationGetIndexAttrBitmap(relation, INDEX_ATTR_BITMAP_PRIMARY_KEY);
+    if (bms_num_members(primary_key) != 1)
+        return "?";
+    const int column = bms_next_member(primary_key, -1) + FirstLowInvalidHeapAttributeNumber;
+    const char *value = SPI_getvalue(row, RelationGetDescr(relation), column);
+    return psprintf("%s = %s", SPI_fname(RelationGetDescr(relation), column),
+                    value != nullptr ? value : "NULL");
+}
+
+const char *table_name(Relation relation)
+{
+    return quote_qualified_identifier(get_namespace_name(RelationGetNamespace(relation)),
+                                      RelationGetRelationName(relation));
+}
+
+int required_column(Relation relation, const char *name)
+{
+    const int column = SPI_fnumber(RelationGetDescr(relation), name);
+    if (column <= 0)
+        ereport(ERROR,
+                (errcode(ERRCODE_UNDEFINED_COLUMN),
+                 errmsg("column \"%s\" of queue %s does not exist", name, table_name(relation))));
+    return column;
+}
+
+} // namespace
+
+IDEMPOTENT_FUNCTION(idempotent_status_guard)
+{
+    auto *trigger_data = reinterpret_cast<TriggerData *>(fcinfo->context);
+    if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigger_data->tg_event) ||
+        !TRIGGER_FIRED_FOR_ROW(trigger_data->tg_event) ||
+        !TRIGGER_FIRED_BY_UPDATE(trigger_data->tg_event))
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("idempotent_status_guard() must run as a BEFORE UPDATE row "
+                               "trigger"),
+                        errhint("idempotent_queue_attach() installs it.")));
+    const Trigger *trigger = trigger_data->tg_trigger;
+    const std::string_view status_setting =
+        queue::find_setting(trigger->tgargs, trigger->tgnargs, "status_column");
+    const char *status_column =
+        status_setting.empty() ? "status" : pnstrdup(status_setting.data(), status_setting.size());
+
+    Relation relation = trigger_data->tg_relation;
+    const TupleDesc descriptor = RelationGetDescr(relation);
+    HeapTuple old_row = trigger_data->tg_trigtuple;
+    HeapTuple new_row = trigger_data->tg_newtuple;
+    const int status = required_column(relation, status_column);
+    const queue::Status from = status_of(old_row, descriptor, status);
+    const queue::Status to = status_of(new_row, descriptor, status);
+    if (!queue::transition_allowed(from, to)) {
+        const char *old_text = SPI_getvalue(old_row, descriptor, status);
+        const char *new_text = SPI_getvalue(new_row, descriptor, status);
+        ereport(ERROR,
+                (errcode(ERRCODE_CHECK_VIOLATION),
+                 errmsg("illegal status transition from \"%s\" to \"%s\" for row %s of queue %s",
+                        old_text != nullptr ? old_text : "NULL",
+                        new_text != nullptr ? new_text : "NULL", key_of(relation, old_row),
+                        table_name(relation)),
+                 errhint("Allowed: pending -> processing -> done | pending | failed, failed -> "
+                         "pending; done is final.")));
+    }
+    const int token = required_column(relation, "claim_token");
+    const int64 old_token = token_of(old_row, descriptor, token);
+    const int64 new_token = token_of(new_row, descriptor, token);
+    if (new_token < old_token)
+        ereport(ERROR,
+                (errcode(ERRCODE_CHECK_VIOLATION),
+                 errmsg("claim_token of row %s of queue %s may not decrease (from %lld "
+                        "to %lld)",
+                        key_of(relation, old_row), table_name(relation),
+                        static_cast<long long>(old_token), static_cast<long long>(new_token)),
+                 errhint("Every claim of a row must get a new, larger token.")));
+    return PointerGetDatum(new_row);
+}

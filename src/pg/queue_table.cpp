@@ -1,0 +1,286 @@
+#include "core/queue_settings.hpp"
+#include "core/queue_sql.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pg/error_bridge.hpp"
+#include "pg/queue_table.hpp"
+
+extern "C" {
+#include "access/relation.h"
+#include "access/transam.h"
+#include "utils/datetime.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/timestamp.h"
+}
+
+namespace idempotent::pg
+{
+namespace
+{
+
+HTAB *queue_tables = nullptr;
+
+void forget_queue_table(Datum, Oid relid)
+{
+    HASH_SEQ_STATUS scan;
+    hash_seq_init(&scan, queue_tables);
+    while (auto *entry = static_cast<QueueTable *>(hash_seq_search(&scan)))
+        if (relid == InvalidOid || entry->relid == relid)
+            entry->valid = false;
+}
+
+void create_cache()
+{
+    HASHCTL control = {};
+    control.keysize = sizeof(Oid);
+    control.entrysize = sizeof(QueueTable);
+    control.hcxt = CacheMemoryContext;
+    queue_tables =
+        hash_create("idempotent queue tables", 16, &control, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    CacheRegisterRelcacheCallback(forget_queue_table, 0);
+}
+
+// Frees what a stale entry holds. Its plans were kept, so they are freed one by one.
+void release(QueueTable *entry)
+{
+    for (SPIPlanPtr &plan : entry->plans) {
+        if (plan != nullptr)
+            SPI_freeplan(plan);
+        plan = nullptr;
+    }
+    if (entry->context != nullptr)
+        MemoryContextDelete(entry->context);
+    entry->context = nullptr;
+}
+
+char *copy_string(MemoryContext context, const std::string &text)
+{
+    return call_pg([&] { return MemoryContextStrdup(context, text.c_str()); });
+}
+
+// Parses the guard trigger's arguments into the entry. Owns C++ objects: backend code only
+// through call_pg (inside copy_string).
+void read_settings(const Trigger *trigger, QueueTable *entry)
+{
+    const std::vector<std::string_view> arguments(trigger->tgargs,
+                                                  trigger->tgargs + trigger->tgnargs);
+    const queue::Settings settings = queue::parse_settings(arguments);
+    entry->status_column = copy_string(entry->context, settings.status_column);
+    entry->priority_column = copy_string(entry->context, settings.priority_column);
+    entry->max_attempts = settings.max_attempts;
+    entry->retry_backoff_seconds = settings.retry_backoff_seconds;
+    entry->retry_backoff_max_seconds = settings.retry_backoff_max_seconds;
+    entry->notify = settings.notify;
+}
+
+const Trigger *guard_trigger(Relation relation)
+{
+    const TriggerDesc *triggers = relation->trigdesc;
+    for (int i = 0; triggers != nullptr && i < triggers->numtriggers; ++i)
+        if (strcmp(triggers->triggers[i].tgname, guard_trigger_name) == 0)
+            return &triggers->triggers[i];
+    return nullptr;
+}
+
+AttrNumber column_number(Relation relation, const char *name)
+{
+    const TupleDesc descriptor = RelationGetDescr(relation);
+    for (int i = 0; i < descriptor->natts; ++i) {
+        const Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+        if (!attribute->attisdropped && strcmp(NameStr(attribute->attname), name) == 0)
+            return attribute->attnum;
+    }
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                    errmsg("column \"%s\" of queue %s does not exist", name,
+                           RelationGetRelationName(relation)),
+                    errhint("Attach the table again with idempotent_queue_attach().")));
+    pg_unreachable();
+}
+
+void build_entry(Relation relation, QueueTable *entry)
+{
+    const char *name = RelationGetRelationName(relation);
+    const Trigger *trigger = guard_trigger(relation);
+    if (trigger == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("table \"%s\" is not attached as a queue", name),
+                        errhint("Call idempotent_queue_attach('%s') first.", name)));
+    Bitmapset *primary_key = RelationGetIndexAttrBitmap(relation, INDEX_ATTR_BITMAP_PRIMARY_KEY);
+    if (bms_num_members(primary_key) != 1)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("queue \"%s\" needs a single-column primary key", name)));
+    const AttrNumber key_number =
+        bms_next_member(primary_key, -1) + FirstLowInvalidHeapAttributeNumber;
+
+    entry->context =
+        AllocSetContextCreate(CacheMemoryContext, "idempotent queue table", ALLOCSET_SMALL_SIZES);
+    read_settings(trigger, entry);
+    const char *schema = get_namespace_name(RelationGetNamespace(relation));
+    entry->schema = MemoryContextStrdup(entry->context, schema);
+    entry->table = MemoryContextStrdup(entry->context, name);
+    entry->qualified_name =
+        MemoryContextStrdup(entry->context, quote_qualified_identifier(schema, name));
+    const Form_pg_attribute key = TupleDescAttr(RelationGetDescr(relation), key_number - 1);
+    entry->key_column = MemoryContextStrdup(entry->context, NameStr(key->attname));
+    entry->key_type = key->atttypid;
+    entry->key_collation = key->attcollation;
+    entry->key_number = key_number;
+    entry->key_length = key->attlen;
+    entry->key_by_value = key->attbyval;
+    const AttrNumber status_number = column_number(relation, entry->status_column);
+    entry->status_type = TupleDescAttr(RelationGetDescr(relation), status_number - 1)->atttypid;
+    entry->resume_allowed =
+        entry->priority_column[0] == '\0' && entry->key_type < FirstNormalObjectId;
+    entry->has_resume_key = false;
+    entry->valid = true;
+}
+
+// The SQL of one statement and its parameter types. Owns C++ objects: backend code only
+// through call_pg.
+SPIPlanPtr prepare(const QueueTable *queue, QueuePlan which)
+{
+    const queue::TableShape shape{queue->schema, queue->table, queue->key_column,
+                                  queue->status_column, queue->priority_column};
+    std::string sql;
+    std::vector<Oid> types;
+    switch (which) {
+    case QueuePlan::claim:
+        sql = queue::claim_sql(shape);
+        types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID};
+        break;
+    case QueuePlan::claim_after_key:
+        sql = queue::claim_sql(shape, true);
+        types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID, queue->key_type};
+        break;
+    case QueuePlan::complete:
+        sql = queue::complete_sql(shape);
+        types = {queue->key_type, INT8OID};
+        break;
+    case QueuePlan::extend:
+        sql = queue::extend_sql(shape);
+        types = {queue->key_type, INT8OID, TIMESTAMPTZOID};
+        break;
+    case QueuePlan::read_row:
+        sql = queue::read_row_sql(shape);
+        types = {queue->key_type};
+        break;
+    case QueuePlan::fail:
+        sql = queue::fail_sql(shape);
+        types = {queue->key_type, queue->status_type, TIMESTAMPTZOID, TEXTOID};
+        break;
+    case QueuePlan::requeue:
+        sql = queue::requeue_sql(shape);
+        types = {queue->key_type, queue->status_type};
+        break;
+    case QueuePlan::count:
+        break;
+    }
+    return call_pg([&] {
+        // One generic plan: each statement is a handful of index probes whose best plan does
+        // not depend on the values, so planning them again for every call would be waste.
+        SPIPlanPtr plan = SPI_prepare_cursor(sql.c_str(), static_cast<int>(types.size()),
+                                             types.data(), CURSOR_OPT_GENERIC_PLAN);
+        if (plan == nullptr)
+            elog(ERROR, "could not prepare \"%s\": %s", sql.c_str(),
+                 SPI_result_code_string(SPI_result));
+        if (SPI_keepplan(plan) != 0)
+            elog(ERROR, "could not keep the plan of \"%s\"", sql.c_str());
+        return plan;
+    });
+}
+
+} // namespace
+
+QueueTable *open_queue(Oid relid)
+{
+    if (queue_tables == nullptr)
+        create_cache();
+    // Opening the table processes pending invalidations, which may mark the entry stale.
+    Relation relation = relation_open(relid, AccessShareLock);
+    if (relation->rd_rel->relkind != RELKIND_RELATION)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("\"%s\" is not a table that can be a queue",
+                               RelationGetRelationName(relation))));
+    bool found = false;
+    auto *entry = static_cast<QueueTable *>(hash_search(queue_tables, &relid, HASH_ENTER, &found));
+    if (!found) {
+        entry->context = nullptr;
+        for (SPIPlanPtr &plan : entry->plans)
+            plan = nullptr;
+        entry->valid = false;
+    }
+    if (!entry->valid) {
+        release(entry);
+        build_entry(relation, entry);
+    }
+    relation_close(relation, NoLock);
+    return entry;
+}
+
+SPIPlanPtr queue_plan(QueueTable *queue, QueuePlan which)
+{
+    SPIPlanPtr &plan = queue->plans[static_cast<int>(which)];
+    if (plan == nullptr)
+        plan = prepare(queue, which);
+    return plan;
+}
+
+Datum key_argument(FunctionCallInfo fcinfo, int argno, const QueueTable *queue)
+{
+    require_argument(fcinfo, argno, "id");
+    const Oid type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+    const Datum value = PG_GETARG_DATUM(argno);
+    if (type == queue->key_type)
+        return value;
+    const char *text = nullptr;
+    if (type == UNKNOWNOID) {
+        text = DatumGetCString(value);
+    } else {
+        Oid output = InvalidOid;
+        bool is_varlena = false;
+        getTypeOutputInfo(type, &output, &is_varlena);
+        text = OidOutputFunctionCall(output, value);
+    }
+    Oid input = InvalidOid;
+    Oid io_parameter = InvalidOid;
+    getTypeInputInfo(queue->key_type, &input, &io_parameter);
+    return OidInputFunctionCall(input, const_cast<char *>(text), io_parameter, -1);
+}
+
+char *key_text(const QueueTable *queue, Datum key)
+{
+    Oid output = InvalidOid;
+    bool is_varlena = false;
+    getTypeOutputInfo(queue->key_type, &output, &is_varlena);
+    return OidOutputFunctionCall(output, key);
+}
+
+Datum status_value(const QueueTable *queue, queue::Status status)
+{
+    Oid input = InvalidOid;
+    Oid io_parameter = InvalidOid;
+    getTypeInputInfo(queue->status_type, &input, &io_parameter);
+    return OidInputFunctionCall(input, const_cast<char *>(queue::status_name(status)), io_parameter,
+                                -1);
+}
+
+void require_argument(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+    if (PG_ARGISNULL(argno))
+        ereport(ERROR,
+                (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", name)));
+}
+
+int64 interval_microseconds(const Interval *interval)
+{
+    return interval->time + interval->day * USECS_PER_DAY +
+           static_cast<int64>(interval->month) * DAYS_PER_MONTH * USECS_PER_DAY;
+}
+
+} // namespace idempotent::pg

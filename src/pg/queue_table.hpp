@@ -1,0 +1,82 @@
+// What the PostgreSQL layer knows about an attached queue table, cached per backend and per
+// relation: its shape (schema, table, key and status columns), its settings (read from the
+// guard trigger's arguments) and the SPI plans of its statements, each prepared on first use
+// and kept. A relcache invalidation of the table (any ALTER TABLE, a re-attach, which recreates
+// the trigger) drops the entry, so the next call rebuilds it from the catalogs.
+#pragma once
+
+#include "core/queue_rules.hpp"
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "executor/spi.h"
+}
+
+namespace idempotent::pg
+{
+
+enum class QueuePlan { claim, claim_after_key, complete, extend, read_row, fail, requeue, count };
+
+struct QueueTable {
+    Oid relid; // hash key: must come first
+    bool valid;
+    MemoryContext context; // owns the strings below
+    char *schema;
+    char *table;
+    char *qualified_name; // for messages
+    char *key_column;
+    char *status_column;
+    char *priority_column; // "" for none
+    Oid key_type;
+    Oid key_collation;
+    AttrNumber key_number;
+    int16 key_length;
+    bool key_by_value;
+    Oid status_type;
+    int32 max_attempts;
+    double retry_backoff_seconds;
+    double retry_backoff_max_seconds;
+    bool notify;
+    SPIPlanPtr plans[static_cast<int>(QueuePlan::count)];
+    // Where this backend's next claim looks for pending rows: just above the largest key it
+    // claimed, for up to a second after its last claim that started from the lowest key.
+    // Claimed rows leave dead entries at the front of the pending index until vacuum removes
+    // them, and a claim starting from the lowest key steps over every one of them. This is a
+    // per-backend hint, not session state: any backend may claim any row, and a pending row
+    // below the hint is claimed once the hint expires or nothing is left above it. Used only
+    // without a priority column and for built-in key types (whose pg_catalog operators agree
+    // with the key's btree order).
+    bool resume_allowed;
+    bool has_resume_key;
+    Datum resume_key; // in context, unless the key type is passed by value
+    TimestampTz resume_since;
+};
+
+// The name of the trigger that guards transitions and holds a queue's settings.
+inline constexpr const char *guard_trigger_name = "idempotent_status_guard";
+
+// The cached description of the attached queue table relid. Locks the table in AccessShareLock
+// mode (so it cannot change under the caller) and raises 55000 if it is not an attached queue.
+QueueTable *open_queue(Oid relid);
+
+// The plan of one of the queue's statements; the caller must be connected to SPI.
+SPIPlanPtr queue_plan(QueueTable *queue, QueuePlan which);
+
+// The function argument argno converted to the queue's key type: as is if it has that type,
+// through text otherwise (so untyped literals and integers for bigint keys work).
+Datum key_argument(FunctionCallInfo fcinfo, int argno, const QueueTable *queue);
+
+// The key as text, for messages.
+char *key_text(const QueueTable *queue, Datum key);
+
+// A status as a value of the status column's type (text, varchar or an enum).
+Datum status_value(const QueueTable *queue, queue::Status status);
+
+// Raises 22004 if argument argno is NULL.
+void require_argument(FunctionCallInfo fcinfo, int argno, const char *name);
+
+// Microseconds of an interval, counting a month as 30 days, as PostgreSQL's own epoch does.
+int64 interval_microseconds(const Interval *interval);
+
+} // namespace idempotent::pg
