@@ -27,7 +27,8 @@ SELECT idempotent_forget(NULL, '-1 hour') AS forgotten_everywhere;
 SELECT count(*) FROM idempotent_once_keys;
 
 -- The keys table is dumped with the data (pg_extension_config_dump).
-SELECT extconfig::regclass[] FROM pg_extension WHERE extname = 'idempotent';
+SELECT 'idempotent_once_keys'::regclass = ANY (extconfig::regclass[]) AS keys_are_dumped
+FROM pg_extension WHERE extname = 'idempotent';
 
 -- Scopes: by default every role may use every scope; a RESTRICTIVE policy narrows a role to
 -- its own scopes.

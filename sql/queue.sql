@@ -3,6 +3,9 @@
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 SET client_min_messages = warning;
+-- Runs in a schema of its own, dropped at the end, so that tests do not share objects.
+CREATE SCHEMA queue_test;
+SET search_path = queue_test, public;
 
 -- The outcome of a statement: 'ok' or its SQLSTATE and message.
 CREATE FUNCTION pg_temp.try(statement text) RETURNS text LANGUAGE plpgsql AS $$
@@ -217,3 +220,5 @@ SELECT pg_temp.try($$SELECT * FROM idempotent_claim(NULL::jobs)$$);
 RESET ROLE;
 DROP OWNED BY queue_reader;
 DROP ROLE queue_reader;
+RESET search_path;
+DROP SCHEMA queue_test CASCADE;
