@@ -1,0 +1,209 @@
+#include "core/window_sql.hpp"
+#include "core/error.hpp"
+
+#include <utility>
+
+namespace idempotent
+{
+namespace
+{
+
+// The row aliased as qualifier lies in the window: inside the bounds, not NULL, and passing
+// the filter (on lines of its own, so that a trailing comment in it ends there).
+std::string in_window(const WindowRequest &request, std::string_view qualifier)
+{
+    std::string column =
+        std::string(qualifier) + "." + quote_identifier(request.window_column.name);
+    const std::string &less = request.window_column.less_than;
+    std::string test = "NOT " + column + " " + less + " $1 AND " + column + " " + less + " $2";
+    if (!request.window_filter.empty())
+        test += " AND (\n" + request.window_filter + "\n)";
+    return "COALESCE(" + test + ", false)";
+}
+
+// rows, rows outside, one outside value, hash sum: over the rows aliased as qualifier.
+std::string summary_columns(const WindowRequest &request, std::string_view qualifier)
+{
+    std::string outside = " FILTER (WHERE NOT " + in_window(request, qualifier) + ")";
+    std::string column =
+        std::string(qualifier) + "." + quote_identifier(request.window_column.name);
+    return "pg_catalog.count(*), pg_catalog.count(*)" + outside + ", pg_catalog.min((" + column +
+           ")::pg_catalog.text)" + outside + ", " + row_hash_sum(qualifier, request.source_columns);
+}
+
+std::string column_list(const std::vector<TableColumn> &columns, std::string_view qualifier = {})
+{
+    return join_columns(columns, [&](const TableColumn &column) {
+        return qualifier.empty() ? quote_identifier(column.name)
+                                 : std::string(qualifier) + "." + quote_identifier(column.name);
+    });
+}
+
+std::string lock_table(const std::string &extension_schema)
+{
+    return qualified_name(extension_schema, "idempotent_window_lock");
+}
+
+} // namespace
+
+void validate_window_request(const WindowRequest &request)
+{
+    if (find_column(request.source_columns, request.window_column.name) < 0)
+        throw Error(sqlstate::invalid_parameter_value,
+                    "the source query does not return the window column \"" +
+                        request.window_column.name + "\"",
+                    "Every source row must say which window it belongs to.");
+    if (request.window_column.less_than.empty())
+        throw Error(sqlstate::feature_not_supported,
+                    "window column \"" + request.window_column.name + "\" has type " +
+                        request.window_column.type + ", which has no ordering",
+                    "Windows are ranges of a column with a default btree ordering.");
+    if (request.window_filter.find_first_not_of(" \t\r\n") == std::string::npos &&
+        !request.window_filter.empty())
+        throw Error(sqlstate::invalid_parameter_value, "window_filter is blank",
+                    "Pass a boolean expression such as tenant_id = 42, or leave it NULL.");
+}
+
+std::string window_bounds_sql(const TableColumn &window_column)
+{
+    return "SELECT b.s, b.e, b.s " + window_column.less_than +
+           " b.e, (b.s)::pg_catalog.text, (b.e)::pg_catalog.text FROM (SELECT ($1)::" +
+           window_column.type + " AS s, ($2)::" + window_column.type + " AS e) AS b";
+}
+
+std::string window_source_summary_sql(const WindowRequest &request)
+{
+    return "SELECT " + summary_columns(request, "s") + " FROM (" +
+           typed_source(request.source_query, request.source_columns) + ") AS s";
+}
+
+std::string window_replace_sql(const WindowRequest &request)
+{
+    // The source reads the statement's snapshot, from before the delete. The insert's one-time
+    // filter on the deleted count makes the delete finish first, so that a new row may reuse
+    // the unique key of a deleted one.
+    return "WITH deleted AS (DELETE FROM " + request.target + " AS t WHERE " +
+           in_window(request, "t") +
+           " RETURNING 1), deleted_count AS (SELECT pg_catalog.count(*) AS n FROM deleted), "
+           "inserted AS (INSERT INTO " +
+           request.target + " (" + column_list(request.source_columns) + ") SELECT " +
+           column_list(request.source_columns, "q") + " FROM " + subquery(request.source_query) +
+           " AS q WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING *) SELECT " +
+           summary_columns(request, "i") +
+           ", (SELECT d.n FROM deleted_count AS d) FROM inserted AS i";
+}
+
+std::string window_current_summary_sql(const WindowRequest &request)
+{
+    return "SELECT pg_catalog.count(*), " + row_hash_sum("t", request.source_columns) + " FROM " +
+           request.target + " AS t WHERE " + in_window(request, "t");
+}
+
+std::string window_contained_sql(const WindowRequest &request)
+{
+    auto comparable_in = [&](std::string_view qualifier) {
+        return join_columns(request.source_columns, [&](const TableColumn &column) {
+            return comparable(qualifier, column);
+        });
+    };
+    return "SELECT NOT EXISTS (SELECT " + comparable_in("s") + " FROM (" +
+           typed_source(request.source_query, request.source_columns) +
+           ") AS s EXCEPT ALL SELECT " + comparable_in("t") + " FROM " + request.target +
+           " AS t WHERE " + in_window(request, "t") + ")";
+}
+
+std::string window_lock_exclusive_nowait_sql(const std::string &extension_schema)
+{
+    return "SELECT 1 FROM " + lock_table(extension_schema) +
+           " WHERE target OPERATOR(pg_catalog.=) $1 FOR UPDATE NOWAIT";
+}
+
+std::string window_lock_exclusive_sql(const std::string &extension_schema)
+{
+    return "INSERT INTO " + lock_table(extension_schema) +
+           " AS l (target) VALUES ($1) ON CONFLICT (target) DO UPDATE SET replacements = "
+           "l.replacements OPERATOR(pg_catalog.+) 1";
+}
+
+std::string window_lock_shared_ensure_sql(const std::string &extension_schema)
+{
+    return "INSERT INTO " + lock_table(extension_schema) +
+           " (target) VALUES ($1) ON CONFLICT (target) DO NOTHING";
+}
+
+std::string window_lock_shared_sql(const std::string &extension_schema, bool nowait)
+{
+    return "SELECT 1 FROM " + lock_table(extension_schema) +
+           " WHERE target OPERATOR(pg_catalog.=) $1 FOR SHARE" + (nowait ? " NOWAIT" : "");
+}
+
+namespace
+{
+
+// The claim's column and the range [$2, $3) in it.
+std::pair<std::string, std::string> claim_span(WindowSpan span)
+{
+    switch (span) {
+    case WindowSpan::numeric:
+        return {"numeric_span",
+                "pg_catalog.numrange(($2)::pg_catalog.numeric, ($3)::pg_catalog.numeric, '[)')"};
+    case WindowSpan::timestamp:
+        // Read as UTC: an order-preserving, one-to-one map onto timestamptz.
+        return {"time_span",
+                "pg_catalog.tstzrange(pg_catalog.timezone('UTC', ($2)::pg_catalog.timestamp), "
+                "pg_catalog.timezone('UTC', ($3)::pg_catalog.timestamp), '[)')"};
+    case WindowSpan::timestamptz:
+        return {"time_span", "pg_catalog.tstzrange($2, $3, '[)')"};
+    case WindowSpan::unsupported:
+        break;
+    }
+    throw Error(sqlstate::feature_not_supported,
+                "lock_scope 'window' needs a window column of a numeric, date or timestamp type",
+                "Use lock_scope 'table'.");
+}
+
+std::string claim_table(const std::string &extension_schema)
+{
+    return qualified_name(extension_schema, "idempotent_window_claim");
+}
+
+} // namespace
+
+std::string window_claim_sql(const std::string &extension_schema, WindowSpan span)
+{
+    auto [column, range] = claim_span(span);
+    return "INSERT INTO " + claim_table(extension_schema) + " (target, " + column +
+           ") VALUES ($1, " + range + ") ON CONFLICT DO NOTHING RETURNING claim_id";
+}
+
+std::string window_clear_claims_sql(const std::string &extension_schema, WindowSpan span)
+{
+    auto [column, range] = claim_span(span);
+    return "DELETE FROM " + claim_table(extension_schema) +
+           " AS c WHERE c.target OPERATOR(pg_catalog.=) $1 AND c." + column +
+           " OPERATOR(pg_catalog.&&) " + range;
+}
+
+namespace
+{
+
+// A bound as text that does not depend on DateStyle: dates and times in ISO 8601, as JSON
+// writes them.
+std::string iso_text(const std::string &parameter)
+{
+    return "pg_catalog.to_jsonb(" + parameter + ") OPERATOR(pg_catalog.#>>) '{}'";
+}
+
+} // namespace
+
+std::string window_run_log_sql(const std::string &extension_schema)
+{
+    return "INSERT INTO " + qualified_name(extension_schema, "idempotent_window_run") +
+           " (target, target_name, window_column, window_start, window_end, window_filter, "
+           "deleted, inserted, skipped, contents_digest, run_by) VALUES ($1, $2, $3, " +
+           iso_text("$4") + ", " + iso_text("$5") + ", $6, $7, $8, $9, " +
+           qualified_name(extension_schema, "idempotent_digest") +
+           "($10::pg_catalog.int8, $11::pg_catalog.numeric), $12)";
+}
+
+} // namespace idempotent
