@@ -23,6 +23,7 @@ inline constexpr const char *wrong_object_type = "42809";
 inline constexpr const char *feature_not_supported = "0A000";
 inline constexpr const char *check_violation = "23514";
 inline constexpr const char *not_null_violation = "23502";
+inline constexpr const char *lock_not_available = "55P03";
 inline constexpr const char *cardinality_violation = "21000";
 } // namespace sqlstate
 

@@ -112,29 +112,20 @@ std::string window_contained_sql(const WindowRequest &request)
            " AS t WHERE " + in_window(request, "t") + ")";
 }
 
-std::string window_lock_exclusive_nowait_sql(const std::string &extension_schema)
+std::string window_advisory_lock_sql(bool shared, bool nowait)
 {
-    return "SELECT 1 FROM " + lock_table(extension_schema) +
-           " WHERE target OPERATOR(pg_catalog.=) $1 FOR UPDATE NOWAIT";
+    std::string function =
+        std::string(nowait ? "pg_try_advisory_xact_lock" : "pg_advisory_xact_lock") +
+        (shared ? "_shared" : "");
+    return "SELECT " + std::string(nowait ? "" : "true FROM ") + "pg_catalog." + function +
+           "($1, $2)";
 }
 
-std::string window_lock_exclusive_sql(const std::string &extension_schema)
+std::string window_lock_row_sql(const std::string &extension_schema)
 {
     return "INSERT INTO " + lock_table(extension_schema) +
            " AS l (target) VALUES ($1) ON CONFLICT (target) DO UPDATE SET replacements = "
            "l.replacements OPERATOR(pg_catalog.+) 1";
-}
-
-std::string window_lock_shared_ensure_sql(const std::string &extension_schema)
-{
-    return "INSERT INTO " + lock_table(extension_schema) +
-           " (target) VALUES ($1) ON CONFLICT (target) DO NOTHING";
-}
-
-std::string window_lock_shared_sql(const std::string &extension_schema, bool nowait)
-{
-    return "SELECT 1 FROM " + lock_table(extension_schema) +
-           " WHERE target OPERATOR(pg_catalog.=) $1 FOR SHARE" + (nowait ? " NOWAIT" : "");
 }
 
 namespace

@@ -45,14 +45,18 @@ std::string window_contained_sql(const WindowRequest &request);
 // How a claim on a window of a type maps onto a built-in range type, for the parallel lock.
 enum class WindowSpan { numeric, timestamp, timestamptz, unsupported };
 
+// Every replacement of a target first takes a transaction-level advisory lock on it, keyed
+// ($1 = window_advisory_lock_class, $2 = the target's oid): exclusive for lock_scope 'table',
+// shared for 'window'. The statement returns whether the lock was taken (always true without
+// nowait).
+inline constexpr int window_advisory_lock_class = 0x1de7;
+std::string window_advisory_lock_sql(bool shared, bool nowait);
+
 // The extension's own tables, in schema extension_schema. $1 is the target's oid in each.
-// Waits for (or with nowait fails on) every other replacement of the target, and marks the
-// target's row updated so that an older snapshot cannot pass it (40001).
-std::string window_lock_exclusive_nowait_sql(const std::string &extension_schema);
-std::string window_lock_exclusive_sql(const std::string &extension_schema);
-// Shares the target with the other parallel replacements; conflicts with exclusive ones.
-std::string window_lock_shared_ensure_sql(const std::string &extension_schema);
-std::string window_lock_shared_sql(const std::string &extension_schema, bool nowait);
+// Marks the target's row updated (creating it the first time), so that a snapshot older than
+// this replacement cannot pass it: REPEATABLE READ callers get 40001.
+std::string window_lock_row_sql(const std::string &extension_schema);
+
 // Claims [$2, $3) of the target: waits for every uncommitted overlapping claim, and returns
 // the claim's id, or no row when a committed claim overlaps. A claim holds until its
 // transaction ends; after that it is stale, and window_clear_claims_sql deletes the stale claims

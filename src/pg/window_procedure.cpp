@@ -220,12 +220,47 @@ class Replacement
     // Waits for every other replacement of the target (or fails at once with nowait), then
     // marks the target's lock row, so that a snapshot older than this replacement cannot pass
     // it: REPEATABLE READ callers get 40001 instead of a stale view of the window.
-    void lock() { arguments_.window_scope ? lock_window() : lock_target(); }
+    void lock()
+    {
+        take_advisory_lock();
+        arguments_.window_scope ? claim() : mark_lock_row();
+    }
 
-    // Shares the target with the other parallel replacements (excluding the exclusive ones),
-    // then claims the window. Only in READ COMMITTED: an older snapshot could miss the rows of
-    // an overlapping replacement that committed while this one waited for its claim.
-    void lock_window()
+    // Exclusive for lock_scope 'table', shared for 'window'; with nowait, 55P03 at once.
+    void take_advisory_lock()
+    {
+        std::string sql = window_advisory_lock_sql(arguments_.window_scope, arguments_.nowait);
+        bool taken = call_pg([&] {
+            Oid types[2] = {INT4OID, INT4OID};
+            Datum values[2] = {Int32GetDatum(window_advisory_lock_class),
+                               Int32GetDatum((int32)target_->relid)};
+            bool is_null;
+            return DatumGetBool(
+                result_value(execute(sql.c_str(), 2, types, values, "  "), 1, &is_null));
+        });
+        if (!taken)
+            throw Error(sqlstate::lock_not_available,
+                        std::string("could not lock ") + target_->display +
+                            " for a window replacement: another replacement holds it",
+                        "nowait => true fails instead of waiting; retry later.");
+    }
+
+    // So that a snapshot older than this replacement cannot pass it: REPEATABLE READ callers
+    // get 40001 instead of a stale view of the window.
+    void mark_lock_row()
+    {
+        std::string sql = window_lock_row_sql(extension_schema_);
+        call_pg([&] {
+            Oid types[1] = {REGCLASSOID};
+            Datum values[1] = {ObjectIdGetDatum(target_->relid)};
+            execute_as(owner_, sql.c_str(), 1, types, values, " ");
+        });
+    }
+
+    // Claims the window against overlapping parallel replacements. Only in READ COMMITTED: an
+    // older snapshot could miss the rows of an overlapping replacement that committed while
+    // this one waited for its claim.
+    void claim()
     {
         bool snapshot_per_transaction = call_pg([] { return IsolationUsesXactSnapshot(); });
         if (snapshot_per_transaction)
@@ -233,30 +268,13 @@ class Replacement
                         "lock_scope 'window' runs only in READ COMMITTED transactions",
                         "Use lock_scope 'table' under REPEATABLE READ or SERIALIZABLE.");
         WindowSpan span = window_span(column_type_);
-        std::string ensure_sql = window_lock_shared_ensure_sql(extension_schema_);
-        std::string share_sql = window_lock_shared_sql(extension_schema_, arguments_.nowait);
         std::string clear_sql = window_clear_claims_sql(extension_schema_, span);
         std::string claim_sql = window_claim_sql(extension_schema_, span);
         call_pg([&] {
             Oid types[3] = {REGCLASSOID, column_type_, column_type_};
             Datum values[3] = {ObjectIdGetDatum(target_->relid), bounds_.start, bounds_.end};
-            execute_as(owner_, ensure_sql.c_str(), 1, types, values, " ");
-            execute_as(owner_, share_sql.c_str(), 1, types, values, " ");
             claim_window(owner_, clear_sql.c_str(), claim_sql.c_str(), types, values,
                          arguments_.nowait);
-        });
-    }
-
-    void lock_target()
-    {
-        std::string nowait_sql = window_lock_exclusive_nowait_sql(extension_schema_);
-        std::string lock_sql = window_lock_exclusive_sql(extension_schema_);
-        call_pg([&] {
-            Oid types[1] = {REGCLASSOID};
-            Datum values[1] = {ObjectIdGetDatum(target_->relid)};
-            if (arguments_.nowait)
-                execute_as(owner_, nowait_sql.c_str(), 1, types, values, " ");
-            execute_as(owner_, lock_sql.c_str(), 1, types, values, " ");
         });
     }
 
