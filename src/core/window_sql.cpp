@@ -77,20 +77,39 @@ std::string window_source_summary_sql(const WindowRequest &request)
            typed_source(request.source_query, request.source_columns) + ") AS s";
 }
 
-std::string window_replace_sql(const WindowRequest &request)
+std::string window_replace_sql(const WindowRequest &request, bool delete_rows)
 {
+    std::string insert = "INSERT INTO " + request.target + " (" +
+                         column_list(request.source_columns) + ") SELECT " +
+                         column_list(request.source_columns, "q") + " FROM " +
+                         subquery(request.source_query) + " AS q";
+    if (!delete_rows)
+        return "WITH inserted AS (" + insert + " RETURNING *) SELECT " +
+               summary_columns(request, "i") + ", 0::pg_catalog.int8 FROM inserted AS i";
     // The source reads the statement's snapshot, from before the delete. The insert's one-time
     // filter on the deleted count makes the delete finish first, so that a new row may reuse
     // the unique key of a deleted one.
     return "WITH deleted AS (DELETE FROM " + request.target + " AS t WHERE " +
            in_window(request, "t") +
            " RETURNING 1), deleted_count AS (SELECT pg_catalog.count(*) AS n FROM deleted), "
-           "inserted AS (INSERT INTO " +
-           request.target + " (" + column_list(request.source_columns) + ") SELECT " +
-           column_list(request.source_columns, "q") + " FROM " + subquery(request.source_query) +
-           " AS q WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING *) SELECT " +
+           "inserted AS (" +
+           insert + " WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING *) SELECT " +
            summary_columns(request, "i") +
            ", (SELECT d.n FROM deleted_count AS d) FROM inserted AS i";
+}
+
+std::string window_rows_sql(const WindowRequest &request)
+{
+    return "SELECT pg_catalog.count(*) FROM " + request.target + " AS t WHERE " +
+           in_window(request, "t");
+}
+
+std::string window_truncate_sql(const std::vector<std::string> &partitions)
+{
+    std::string list;
+    for (const std::string &partition : partitions)
+        list += (list.empty() ? "" : ", ") + partition;
+    return "TRUNCATE ONLY " + list;
 }
 
 std::string window_current_summary_sql(const WindowRequest &request)
@@ -191,10 +210,10 @@ std::string window_run_log_sql(const std::string &extension_schema)
 {
     return "INSERT INTO " + qualified_name(extension_schema, "idempotent_window_run") +
            " (target, target_name, window_column, window_start, window_end, window_filter, "
-           "deleted, inserted, skipped, contents_digest, run_by) VALUES ($1, $2, $3, " +
+           "deleted, inserted, skipped, contents_digest, run_by, truncated) VALUES ($1, $2, $3, " +
            iso_text("$4") + ", " + iso_text("$5") + ", $6, $7, $8, $9, " +
            qualified_name(extension_schema, "idempotent_digest") +
-           "($10::pg_catalog.int8, $11::pg_catalog.numeric), $12)";
+           "($10::pg_catalog.int8, $11::pg_catalog.numeric), $12, $13)";
 }
 
 } // namespace idempotent

@@ -31,9 +31,16 @@ std::string window_bounds_sql(const TableColumn &window_column);
 // text (NULL when none, or when all outside values are NULL), the rows' hash sum.
 // Over the source rows, before anything is written.
 std::string window_source_summary_sql(const WindowRequest &request);
-// Deletes the window's rows and inserts the source's, in one statement; summarizes the inserted
-// rows as the target stored them, and adds a fifth column: the rows deleted.
-std::string window_replace_sql(const WindowRequest &request);
+// Deletes the window's rows (unless delete_rows is false: they are gone already) and inserts
+// the source's, in one statement; summarizes the inserted rows as the target stored them, and
+// adds a fifth column: the rows deleted.
+std::string window_replace_sql(const WindowRequest &request, bool delete_rows = true);
+
+// The rows the window holds (read through the target, with the target's privileges).
+std::string window_rows_sql(const WindowRequest &request);
+
+// Empties the partitions (quoted, qualified names) that are exactly the window.
+std::string window_truncate_sql(const std::vector<std::string> &partitions);
 
 // The window's current rows: count and hash sum over the columns the source provides.
 std::string window_current_summary_sql(const WindowRequest &request);
@@ -65,7 +72,8 @@ std::string window_claim_sql(const std::string &extension_schema, WindowSpan spa
 std::string window_clear_claims_sql(const std::string &extension_schema, WindowSpan span);
 
 // Records a committed replacement: $1 target, $2 target name, $3 window column, $4 start,
-// $5 end, $6 filter, $7 deleted, $8 inserted, $9 skipped, $10 rows, $11 hash sum, $12 role.
+// $5 end, $6 filter, $7 deleted, $8 inserted, $9 skipped, $10 rows, $11 hash sum, $12 role,
+// $13 whether partitions were truncated.
 std::string window_run_log_sql(const std::string &extension_schema);
 
 } // namespace idempotent

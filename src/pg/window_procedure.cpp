@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pg/error_bridge.hpp"
+#include "pg/window_partitions.hpp"
 #include "pg/window_spi.hpp"
 
 extern "C" {
@@ -31,12 +32,14 @@ struct WindowArguments {
     const char *window_filter; // nullptr: none
     bool nowait;
     bool window_scope; // lock_scope 'window': parallel replacements of disjoint windows
+    bool truncate_partitions;
 };
 
 struct WindowOutcome {
     int64 deleted;
     int64 inserted;
     bool skipped;
+    bool truncated;
 };
 
 // The bounds coerced to the window column's type.
@@ -145,7 +148,7 @@ class Replacement
         });
         describe();
         lock();
-        WindowOutcome outcome{0, 0, false};
+        WindowOutcome outcome{0, 0, false, false};
         Summary contents{};
         if (arguments_.skip_unchanged) {
             contents = summarize(window_source_summary_sql(request_));
@@ -153,10 +156,19 @@ class Replacement
             outcome.skipped = window_unchanged(contents);
         }
         if (!outcome.skipped) {
-            StatementResult replaced = run_statement(window_replace_sql(request_));
+            std::vector<std::string> partitions = partitions_to_truncate();
+            outcome.truncated = !partitions.empty();
+            if (outcome.truncated) {
+                StatementResult held = run_statement(window_rows_sql(request_));
+                run_statement(window_truncate_sql(partitions));
+                call_pg([&] { outcome.deleted = result_int64(held, 1); });
+            }
+            StatementResult replaced =
+                run_statement(window_replace_sql(request_, !outcome.truncated));
             call_pg([&] {
                 contents = read_summary(replaced);
-                outcome.deleted = result_int64(replaced, 5);
+                if (!outcome.truncated)
+                    outcome.deleted = result_int64(replaced, 5);
             });
             require_inside(contents);
             outcome.inserted = contents.rows;
@@ -167,6 +179,22 @@ class Replacement
     }
 
   private:
+    // With truncate_partitions, the partitions that hold exactly the window (quoted, qualified
+    // names); none when the window is not whole partitions, or a filter narrows it.
+    std::vector<std::string> partitions_to_truncate()
+    {
+        std::vector<std::string> names;
+        if (!arguments_.truncate_partitions || !request_.window_filter.empty())
+            return names;
+        PartitionList list{};
+        call_pg([&] {
+            list = partitions_covering(target_->relid, window_attnum_, bounds_.start, bounds_.end);
+        });
+        for (int i = 0; i < list.count; ++i)
+            names.push_back(qualified_name(list.schemas[i], list.names[i]));
+        return names;
+    }
+
     // The target, the bounds in the window column's type, the source query's shape.
     void describe()
     {
@@ -180,6 +208,7 @@ class Replacement
                             target_->display + " does not exist",
                         "window_column names the column that places a row in a window.");
         column_type_ = target_->columns[window_column].type_oid;
+        window_attnum_ = target_->columns[window_column].attnum;
         request_.window_column = columns[window_column];
         if (request_.window_column.less_than.empty())
             throw Error(sqlstate::feature_not_supported,
@@ -339,10 +368,11 @@ class Replacement
     {
         std::string log_sql = window_run_log_sql(extension_schema_);
         call_pg([&] {
-            Oid types[12] = {REGCLASSOID, TEXTOID, TEXTOID, column_type_, column_type_, TEXTOID,
-                             INT8OID,     INT8OID, BOOLOID, INT8OID,      NUMERICOID,   TEXTOID};
+            Oid types[13] = {REGCLASSOID, TEXTOID, TEXTOID, column_type_, column_type_,
+                             TEXTOID,     INT8OID, INT8OID, BOOLOID,      INT8OID,
+                             NUMERICOID,  TEXTOID, BOOLOID};
             const WindowArguments &a = arguments_;
-            Datum values[12] = {
+            Datum values[13] = {
                 ObjectIdGetDatum(target_->relid),
                 CStringGetTextDatum(target_->display),
                 CStringGetTextDatum(a.window_column),
@@ -355,9 +385,10 @@ class Replacement
                 Int64GetDatum(contents.rows),
                 contents.hash_sum,
                 CStringGetTextDatum(GetUserNameFromId(GetUserId(), false)),
+                BoolGetDatum(outcome.truncated),
             };
-            const char *nulls = a.window_filter ? "            " : "     n      ";
-            execute_as(owner_, log_sql.c_str(), 12, types, values, nulls);
+            const char *nulls = a.window_filter ? "             " : "     n       ";
+            execute_as(owner_, log_sql.c_str(), 13, types, values, nulls);
         });
     }
 
@@ -365,6 +396,7 @@ class Replacement
     const WindowArguments &arguments_;
     TargetTable *target_ = nullptr;
     Oid column_type_ = InvalidOid;
+    AttrNumber window_attnum_ = InvalidAttrNumber;
     Bounds bounds_{};
     WindowRequest request_;
     std::string extension_schema_;
@@ -398,6 +430,7 @@ IDEMPOTENT_FUNCTION(idempotent_replace_window)
     require_argument(fcinfo, 8, "skip_unchanged");
     require_argument(fcinfo, 10, "nowait");
     require_argument(fcinfo, 11, "lock_scope");
+    require_argument(fcinfo, 12, "truncate_partitions");
 
     WindowArguments arguments;
     arguments.target = PG_GETARG_OID(0);
@@ -411,6 +444,7 @@ IDEMPOTENT_FUNCTION(idempotent_replace_window)
     arguments.skip_unchanged = PG_GETARG_BOOL(8);
     arguments.window_filter = PG_ARGISNULL(9) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(9));
     arguments.nowait = PG_GETARG_BOOL(10);
+    arguments.truncate_partitions = PG_GETARG_BOOL(12);
     const char *lock_scope = text_to_cstring(PG_GETARG_TEXT_PP(11));
     arguments.window_scope = strcmp(lock_scope, "window") == 0;
     if (!arguments.window_scope && strcmp(lock_scope, "table") != 0)

@@ -38,6 +38,7 @@ void describe_column(Form_pg_attribute attribute, PlainColumn *column)
 {
     column->name = pstrdup(NameStr(attribute->attname));
     column->type_oid = attribute->atttypid;
+    column->attnum = attribute->attnum;
     column->type = format_type_extended(attribute->atttypid, attribute->atttypmod,
                                         FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY);
     column->generated = attribute->attgenerated != '\0';

@@ -21,6 +21,7 @@ struct PlainColumn {
     const char *name;
     const char *type; // schema-qualified SQL text, with the type modifier
     Oid type_oid;
+    AttrNumber attnum;
     bool compare_as_text;
     bool generated;
     const char *equals;    // OPERATOR("ns".=), or "" when the type has none

@@ -45,6 +45,7 @@ CREATE TABLE idempotent_window_run (
     skipped boolean NOT NULL,
     contents_digest bytea NOT NULL,
     run_by name NOT NULL,
+    truncated boolean NOT NULL, -- the window's partitions were truncated, not its rows deleted
     finished_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
 );
 CREATE INDEX ON idempotent_window_run (target, finished_at);
@@ -67,7 +68,8 @@ CREATE PROCEDURE idempotent_replace_window(
     skip_unchanged boolean DEFAULT true,
     window_filter text DEFAULT NULL,
     nowait boolean DEFAULT false,
-    lock_scope text DEFAULT 'table')
+    lock_scope text DEFAULT 'table',
+    truncate_partitions boolean DEFAULT false)
     AS 'MODULE_PATHNAME', 'idempotent_replace_window'
     LANGUAGE C;
 COMMENT ON PROCEDURE idempotent_replace_window IS
