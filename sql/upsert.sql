@@ -42,6 +42,29 @@ SELECT * FROM idempotent_upsert('accounts', 'SELECT * FROM incoming');
 SELECT count(*) AS kept FROM (SELECT ctid, xmin::text, xmax::text FROM accounts INTERSECT SELECT * FROM versions) s;
 SELECT count(*) AS locked FROM accounts WHERE xmax::text <> '0';
 
+-- Nor does it write one WAL record for the table or its indexes: no heap, index or row-lock
+-- record. The hand-written ON CONFLICT DO UPDATE ... WHERE ... IS DISTINCT FROM locks every
+-- conflicting row and logs each lock.
+CREATE EXTENSION pg_walinspect;
+CREATE TABLE wal_flush (n int);
+CREATE FUNCTION pg_temp.wal_records_for_accounts(since pg_lsn) RETURNS bigint LANGUAGE sql AS $$
+    SELECT count(*) FROM pg_get_wal_records_info(since, pg_current_wal_flush_lsn())
+    WHERE block_ref ~ ANY (
+        SELECT 'rel \d+/\d+/' || pg_relation_filenode(relid) || ' '
+        FROM (SELECT 'accounts'::regclass AS relid
+              UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid = 'accounts'::regclass) r) $$;
+SELECT pg_current_wal_insert_lsn() AS before_upsert \gset
+SELECT * FROM idempotent_upsert('accounts', 'SELECT * FROM incoming');
+-- A transaction that writes flushes the WAL up to its commit record.
+INSERT INTO wal_flush VALUES (1);
+SELECT pg_temp.wal_records_for_accounts(:'before_upsert') AS idempotent_upsert_records;
+SELECT pg_current_wal_insert_lsn() AS before_on_conflict \gset
+INSERT INTO accounts AS a (id, name, balance, profile) SELECT * FROM incoming
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, balance = excluded.balance, profile = excluded.profile
+WHERE (a.name, a.balance, a.profile::text) IS DISTINCT FROM (excluded.name, excluded.balance, excluded.profile::text);
+INSERT INTO wal_flush VALUES (2);
+SELECT pg_temp.wal_records_for_accounts(:'before_on_conflict') AS on_conflict_records;
+
 -- Changed rows are updated, new ones inserted, the rest left alone.
 UPDATE incoming SET balance = balance + 1 WHERE id <= 2;
 INSERT INTO incoming VALUES (6, 'account 6', 600, NULL);
