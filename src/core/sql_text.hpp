@@ -43,6 +43,11 @@ struct TableColumn {
     // the caller's search_path can stand in for them; empty when the type has none.
     std::string equals;
     std::string less_than;
+    std::string greater_equal;
+    // A 64-bit hash function for the column's values, schema-qualified, and the type to cast
+    // them to first (empty: none); unused when compare_as_text.
+    std::string hash_function;
+    std::string hash_argument_type;
 };
 
 // What a value of column looks like when rows are compared, for the row aliased as qualifier:

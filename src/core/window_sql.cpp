@@ -8,23 +8,25 @@ namespace idempotent
 namespace
 {
 
-// The row aliased as qualifier lies in the window: inside the bounds, not NULL, and passing
-// the filter (on lines of its own, so that a trailing comment in it ends there).
+// The row aliased as qualifier lies in the window: inside the bounds and passing the filter
+// (on lines of its own, so that a trailing comment in it ends there). NULL, not false, for a
+// NULL window value; in this form an index on the column or partition pruning applies.
 std::string in_window(const WindowRequest &request, std::string_view qualifier)
 {
     std::string column =
         std::string(qualifier) + "." + quote_identifier(request.window_column.name);
-    const std::string &less = request.window_column.less_than;
-    std::string test = "NOT " + column + " " + less + " $1 AND " + column + " " + less + " $2";
+    const TableColumn &window = request.window_column;
+    std::string test =
+        column + " " + window.greater_equal + " $1 AND " + column + " " + window.less_than + " $2";
     if (!request.window_filter.empty())
         test += " AND (\n" + request.window_filter + "\n)";
-    return "COALESCE(" + test + ", false)";
+    return test;
 }
 
 // rows, rows outside, one outside value, hash sum: over the rows aliased as qualifier.
 std::string summary_columns(const WindowRequest &request, std::string_view qualifier)
 {
-    std::string outside = " FILTER (WHERE NOT " + in_window(request, qualifier) + ")";
+    std::string outside = " FILTER (WHERE (" + in_window(request, qualifier) + ") IS NOT TRUE)";
     std::string column =
         std::string(qualifier) + "." + quote_identifier(request.window_column.name);
     return "pg_catalog.count(*), pg_catalog.count(*)" + outside + ", pg_catalog.min((" + column +
@@ -53,7 +55,7 @@ void validate_window_request(const WindowRequest &request)
                     "the source query does not return the window column \"" +
                         request.window_column.name + "\"",
                     "Every source row must say which window it belongs to.");
-    if (request.window_column.less_than.empty())
+    if (request.window_column.less_than.empty() || request.window_column.greater_equal.empty())
         throw Error(sqlstate::feature_not_supported,
                     "window column \"" + request.window_column.name + "\" has type " +
                         request.window_column.type + ", which has no ordering",

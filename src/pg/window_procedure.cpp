@@ -210,7 +210,8 @@ class Replacement
         column_type_ = target_->columns[window_column].type_oid;
         window_attnum_ = target_->columns[window_column].attnum;
         request_.window_column = columns[window_column];
-        if (request_.window_column.less_than.empty())
+        if (request_.window_column.less_than.empty() ||
+            request_.window_column.greater_equal.empty())
             throw Error(sqlstate::feature_not_supported,
                         "window column \"" + request_.window_column.name + "\" has type " +
                             request_.window_column.type + ", which has no ordering",

@@ -1,10 +1,12 @@
 #include "pg/window_spi.hpp"
 
 extern "C" {
+#include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
 #include "nodes/nodeFuncs.h"
+#include "parser/parse_coerce.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
 #include "utils/acl.h"
@@ -34,6 +36,38 @@ const char *operator_sql(Oid operator_oid)
     return sql;
 }
 
+// "schema"."name" of a function, or "" for none.
+const char *function_sql(Oid function)
+{
+    if (!OidIsValid(function))
+        return "";
+    return quote_qualified_identifier(get_namespace_name(get_func_namespace(function)),
+                                      get_func_name(function));
+}
+
+// How the column's values are hashed: by the type's own extended hash function, cast to its
+// argument type when that differs (it may be a binary-compatible type, as int4 for date); as
+// text when no cast leads there.
+void choose_hash_function(Oid type, Oid hash_function, PlainColumn *column)
+{
+    column->hash_function = "pg_catalog.hashtextextended";
+    column->hash_argument_type = "pg_catalog.text";
+    if (!OidIsValid(hash_function))
+        return;
+    Oid *arguments;
+    int argument_count;
+    get_func_signature(hash_function, &arguments, &argument_count);
+    Oid argument = arguments[0];
+    Oid base = getBaseType(type);
+    if (argument == type || argument == base || IsPolymorphicType(argument)) {
+        column->hash_function = function_sql(hash_function);
+        column->hash_argument_type = "";
+    } else if (can_coerce_type(1, &type, &argument, COERCION_EXPLICIT)) {
+        column->hash_function = function_sql(hash_function);
+        column->hash_argument_type = format_type_extended(argument, -1, FORMAT_TYPE_FORCE_QUALIFY);
+    }
+}
+
 void describe_column(Form_pg_attribute attribute, PlainColumn *column)
 {
     column->name = pstrdup(NameStr(attribute->attname));
@@ -43,13 +77,20 @@ void describe_column(Form_pg_attribute attribute, PlainColumn *column)
                                         FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY);
     column->generated = attribute->attgenerated != '\0';
     TypeCacheEntry *type = lookup_type_cache(
-        attribute->atttypid, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR | TYPECACHE_HASH_EXTENDED_PROC);
+        attribute->atttypid, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR | TYPECACHE_BTREE_OPFAMILY |
+                                 TYPECACHE_HASH_EXTENDED_PROC);
     // Rows are compared by hashing and by EXCEPT ALL, which need a hashable equality; json has
     // none (and its text is what it stores), so such values compare as text.
     column->compare_as_text = getBaseType(attribute->atttypid) == JSONOID ||
                               !OidIsValid(type->eq_opr) || !OidIsValid(type->hash_extended_proc);
     column->equals = operator_sql(type->eq_opr);
     column->less_than = operator_sql(type->lt_opr);
+    choose_hash_function(attribute->atttypid, type->hash_extended_proc, column);
+    column->greater_equal =
+        operator_sql(OidIsValid(type->btree_opf)
+                         ? get_opfamily_member(type->btree_opf, type->btree_opintype,
+                                               type->btree_opintype, BTGreaterEqualStrategyNumber)
+                         : InvalidOid);
 }
 
 bool refuse_writes(Node *node, void *);
@@ -123,7 +164,9 @@ std::vector<TableColumn> table_columns(const TargetTable *target)
     for (int i = 0; i < target->column_count; ++i) {
         const PlainColumn &column = target->columns[i];
         columns.push_back(TableColumn{column.name, column.type, column.compare_as_text,
-                                      column.generated, column.equals, column.less_than});
+                                      column.generated, column.equals, column.less_than,
+                                      column.greater_equal, column.hash_function,
+                                      column.hash_argument_type});
     }
     return columns;
 }

@@ -24,8 +24,11 @@ struct PlainColumn {
     AttrNumber attnum;
     bool compare_as_text;
     bool generated;
-    const char *equals;    // OPERATOR("ns".=), or "" when the type has none
-    const char *less_than; // OPERATOR("ns".<), or ""
+    const char *equals;             // OPERATOR("ns".=), or "" when the type has none
+    const char *less_than;          // OPERATOR("ns".<), or ""
+    const char *greater_equal;      // OPERATOR("ns".>=), or ""
+    const char *hash_function;      // "ns"."name" of a 64-bit hash function for the values
+    const char *hash_argument_type; // the type to cast them to first, or ""
 };
 
 struct TargetTable {

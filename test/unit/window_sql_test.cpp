@@ -22,7 +22,10 @@ TableColumn column(const std::string &name, bool as_text = false)
                        as_text,
                        false,
                        "OPERATOR(\"pg_catalog\".=)",
-                       "OPERATOR(\"pg_catalog\".<)"};
+                       "OPERATOR(\"pg_catalog\".<)",
+                       "OPERATOR(\"pg_catalog\".>=)",
+                       "\"pg_catalog\".\"hashint4extended\"",
+                       ""};
 }
 
 WindowRequest window_request()
@@ -85,11 +88,14 @@ TEST(WindowSql, SourceIsEmbeddedOnLinesOfItsOwn)
     EXPECT_TRUE(contains(sql, "(\nSELECT day, doc FROM staged -- trailing comment\n)"));
 }
 
-TEST(WindowSql, WindowTestUsesTheTypesOwnOperatorAndIsNeverNull)
+TEST(WindowSql, WindowTestUsesTheTypesOwnOperatorsInAnIndexableForm)
 {
     std::string sql = window_replace_sql(window_request());
-    EXPECT_TRUE(contains(sql, "COALESCE(NOT t.\"day\" OPERATOR(\"pg_catalog\".<) $1 AND t.\"day\" "
-                              "OPERATOR(\"pg_catalog\".<) $2, false)"));
+    EXPECT_TRUE(contains(sql, "WHERE t.\"day\" OPERATOR(\"pg_catalog\".>=) $1 AND t.\"day\" "
+                              "OPERATOR(\"pg_catalog\".<) $2"));
+    // A NULL window value counts as outside the window.
+    EXPECT_TRUE(contains(sql, "FILTER (WHERE (i.\"day\" OPERATOR(\"pg_catalog\".>=) $1 AND "
+                              "i.\"day\" OPERATOR(\"pg_catalog\".<) $2) IS NOT TRUE)"));
     EXPECT_TRUE(contains(sql, "DELETE FROM \"public\".\"daily\" AS t"));
 }
 
@@ -113,6 +119,15 @@ TEST(WindowSql, RefusesWhatCannotWork)
     request.window_column.less_than.clear();
     EXPECT_THROW(validate_window_request(request), Error);
     EXPECT_THROW(window_claim_sql("s", WindowSpan::unsupported), Error);
+}
+
+TEST(SqlText, HashesEachColumnWithItsOwnFunctionAndPosition)
+{
+    EXPECT_EQ(
+        row_hash_sum("t", {column("a"), column("doc", true)}),
+        "COALESCE(pg_catalog.sum(COALESCE(\"pg_catalog\".\"hashint4extended\"(t.\"a\", 1), 0) "
+        "OPERATOR(pg_catalog.#) COALESCE(pg_catalog.hashtextextended((t.\"doc\")::pg_catalog."
+        "text, 2), 0)), 0)");
 }
 
 TEST(WindowSql, ComparesTheColumnsTheSourceProvides)
