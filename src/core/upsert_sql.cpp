@@ -92,8 +92,8 @@ std::string upsert_sql(const UpsertRequest &request)
     return "WITH written AS (INSERT INTO " + request.target + " AS t (" + columns + ") SELECT " +
            source_columns + " FROM (" + typed_source(request.source_query, request.source_columns) +
            ") AS s WHERE NOT EXISTS (SELECT FROM " + request.target + " AS x WHERE " + key_match +
-           (same_values.empty() ? "" : " AND " + same_values) + ") ON CONFLICT (" + keys + ") " +
-           conflict +
+           (same_values.empty() ? "" : " AND " + same_values) + " OFFSET 0) ON CONFLICT (" + keys +
+           ") " + conflict +
            " RETURNING t.xmax OPERATOR(pg_catalog.=) 0 AS inserted) SELECT pg_catalog.count(*) "
            "FILTER (WHERE w.inserted), pg_catalog.count(*) FILTER (WHERE NOT w.inserted) FROM "
            "written AS w";

@@ -26,7 +26,9 @@ std::string upsert_check_sql(const UpsertRequest &request);
 
 // One row: rows inserted, rows updated. Source rows equal to the stored ones are filtered out
 // by an anti-join that neither locks nor writes; the ON CONFLICT clause still compares, for
-// rows that a concurrent transaction wrote after the anti-join looked.
+// rows that a concurrent transaction wrote after the anti-join looked. The anti-join probes the
+// key's index once per source row, as ON CONFLICT does (OFFSET 0 keeps the planner from
+// turning it into a hash join over the whole target).
 std::string upsert_sql(const UpsertRequest &request);
 
 } // namespace idempotent
