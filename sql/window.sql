@@ -246,6 +246,16 @@ SELECT pg_temp.refused($$INSERT INTO idempotent_window_run (target, target_name,
 SELECT pg_temp.refused($$UPDATE idempotent_window_run SET run_by = 'someone'$$);
 SELECT pg_temp.refused($$DELETE FROM idempotent_window_lock$$);
 SELECT run_by, skipped FROM idempotent_window_run ORDER BY run_id DESC LIMIT 1;
+-- Column privileges are enough, as for the hand-written statements.
+RESET ROLE;
+CREATE ROLE regress_window_columns;
+GRANT SELECT (day, tenant_id, name), INSERT (day, tenant_id, name), DELETE ON daily TO regress_window_columns;
+SET ROLE regress_window_columns;
+CALL idempotent_replace_window('daily', 'day', '2026-11-03', '2026-11-04',
+    $$SELECT $1 AS day, 1 AS tenant_id, 'only' AS name$$);
+RESET ROLE;
+REVOKE ALL ON daily FROM regress_window_columns;
+DROP ROLE regress_window_columns;
 SET ROLE regress_window_reader;
 SELECT pg_temp.refused($$CALL idempotent_replace_window('daily', 'day', '2026-11-03', '2026-11-04',
     'SELECT day, tenant_id, name FROM daily WHERE day = $1')$$);

@@ -85,8 +85,12 @@ std::string window_replace_sql(const WindowRequest &request, bool delete_rows)
                          column_list(request.source_columns) + ") SELECT " +
                          column_list(request.source_columns, "q") + " FROM " +
                          subquery(request.source_query) + " AS q";
+    // The inserted rows are checked against the window: the source's columns suffice, unless
+    // the filter may name others (RETURNING needs SELECT on what it returns).
+    std::string returning =
+        request.window_filter.empty() ? column_list(request.source_columns) : "*";
     if (!delete_rows)
-        return "WITH inserted AS (" + insert + " RETURNING *) SELECT " +
+        return "WITH inserted AS (" + insert + " RETURNING " + returning + ") SELECT " +
                summary_columns(request, "i") + ", 0::pg_catalog.int8 FROM inserted AS i";
     // The source reads the statement's snapshot, from before the delete. The insert's one-time
     // filter on the deleted count makes the delete finish first, so that a new row may reuse
@@ -95,8 +99,8 @@ std::string window_replace_sql(const WindowRequest &request, bool delete_rows)
            in_window(request, "t") +
            " RETURNING 1), deleted_count AS (SELECT pg_catalog.count(*) AS n FROM deleted), "
            "inserted AS (" +
-           insert + " WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING *) SELECT " +
-           summary_columns(request, "i") +
+           insert + " WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING " +
+           returning + ") SELECT " + summary_columns(request, "i") +
            ", (SELECT d.n FROM deleted_count AS d) FROM inserted AS i";
 }
 
