@@ -63,27 +63,38 @@ class Measurement:
                 f"{self.written:7d} tuples written  {self.dead:7d} dead after")
 
 
-def measure(connection, table, sql, prepare=None, repeat=5):
-    """Runs sql repeat times (prepare before each, untimed: it may VACUUM) and returns the
-    median time and the WAL, tuples and dead tuples of the median run."""
-    runs = []
-    for _ in range(repeat):
-        if prepare:
-            prepare()
-        before = table_counters(connection, table)
-        lsn = scalar(connection, "SELECT pg_current_wal_insert_lsn()")
-        start = time.perf_counter()
-        run(connection, sql)
-        seconds = time.perf_counter() - start
-        wal = scalar(connection, "SELECT pg_current_wal_insert_lsn() - %s::pg_lsn", lsn)
-        after = table_counters(connection, table)
-        written = sum(after[i] - before[i] for i in range(3))
-        runs.append(Measurement(seconds, int(wal), int(written), int(after[3])))
+def measure_once(connection, table, sql, prepare=None):
+    if prepare:
+        prepare()
+    before = table_counters(connection, table)
+    lsn = scalar(connection, "SELECT pg_current_wal_insert_lsn()")
+    start = time.perf_counter()
+    run(connection, sql)
+    seconds = time.perf_counter() - start
+    wal = scalar(connection, "SELECT pg_current_wal_insert_lsn() - %s::pg_lsn", lsn)
+    after = table_counters(connection, table)
+    written = sum(after[i] - before[i] for i in range(3))
+    return Measurement(seconds, int(wal), int(written), int(after[3]))
+
+
+def median(runs):
     runs.sort(key=lambda m: m.seconds)
     return runs[len(runs) // 2]
 
 
-def report(label, ours, theirs, target=None):
+def measure_pair(connection, table, ours, theirs, prepare=None, repeat=5):
+    """Runs both statements repeat times, alternating so that load from elsewhere on the
+    machine falls on both alike (prepare before each, untimed: it may VACUUM), and returns the
+    median run of each: time, WAL, tuples written and dead tuples."""
+    our_runs, their_runs = [], []
+    for _ in range(repeat):
+        our_runs.append(measure_once(connection, table, ours, prepare))
+        their_runs.append(measure_once(connection, table, theirs, prepare))
+    return median(our_runs), median(their_runs)
+
+
+def report(label, pair, target=None):
+    ours, theirs = pair
     ratio = ours.seconds / theirs.seconds
     verdict = "" if target is None else ("  (target <= %.2f: %s)" % (target, "met" if ratio <= target else "MISSED"))
     print(f"{label}")

@@ -23,14 +23,18 @@ std::string in_window(const WindowRequest &request, std::string_view qualifier)
     return test;
 }
 
-// rows, rows outside, one outside value, hash sum: over the rows aliased as qualifier.
-std::string summary_columns(const WindowRequest &request, std::string_view qualifier)
+// rows, rows outside, one outside value, hash sum (or NULL without with_hash): over the rows
+// aliased as qualifier.
+std::string summary_columns(const WindowRequest &request, std::string_view qualifier,
+                            bool with_hash = true)
 {
     std::string outside = " FILTER (WHERE (" + in_window(request, qualifier) + ") IS NOT TRUE)";
     std::string column =
         std::string(qualifier) + "." + quote_identifier(request.window_column.name);
     return "pg_catalog.count(*), pg_catalog.count(*)" + outside + ", pg_catalog.min((" + column +
-           ")::pg_catalog.text)" + outside + ", " + row_hash_sum(qualifier, request.source_columns);
+           ")::pg_catalog.text)" + outside + ", " +
+           (with_hash ? row_hash_sum(qualifier, request.source_columns)
+                      : "NULL::pg_catalog.numeric");
 }
 
 std::string column_list(const std::vector<TableColumn> &columns, std::string_view qualifier = {})
@@ -79,19 +83,22 @@ std::string window_source_summary_sql(const WindowRequest &request)
            typed_source(request.source_query, request.source_columns) + ") AS s";
 }
 
-std::string window_replace_sql(const WindowRequest &request, bool delete_rows)
+std::string window_replace_sql(const WindowRequest &request, bool delete_rows, bool with_hash)
 {
     std::string insert = "INSERT INTO " + request.target + " (" +
                          column_list(request.source_columns) + ") SELECT " +
                          column_list(request.source_columns, "q") + " FROM " +
                          subquery(request.source_query) + " AS q";
-    // The inserted rows are checked against the window: the source's columns suffice, unless
-    // the filter may name others (RETURNING needs SELECT on what it returns).
-    std::string returning =
-        request.window_filter.empty() ? column_list(request.source_columns) : "*";
+    // The inserted rows are checked against the window, and hashed when asked: the window
+    // column, or the source's columns, suffice, unless the filter may name others (RETURNING
+    // needs SELECT on what it returns).
+    std::string returning = with_hash ? column_list(request.source_columns)
+                                      : quote_identifier(request.window_column.name);
+    if (!request.window_filter.empty())
+        returning = "*";
     if (!delete_rows)
         return "WITH inserted AS (" + insert + " RETURNING " + returning + ") SELECT " +
-               summary_columns(request, "i") + ", 0::pg_catalog.int8 FROM inserted AS i";
+               summary_columns(request, "i", with_hash) + ", 0::pg_catalog.int8 FROM inserted AS i";
     // The source reads the statement's snapshot, from before the delete. The insert's one-time
     // filter on the deleted count makes the delete finish first, so that a new row may reuse
     // the unique key of a deleted one.
@@ -100,7 +107,7 @@ std::string window_replace_sql(const WindowRequest &request, bool delete_rows)
            " RETURNING 1), deleted_count AS (SELECT pg_catalog.count(*) AS n FROM deleted), "
            "inserted AS (" +
            insert + " WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING " +
-           returning + ") SELECT " + summary_columns(request, "i") +
+           returning + ") SELECT " + summary_columns(request, "i", with_hash) +
            ", (SELECT d.n FROM deleted_count AS d) FROM inserted AS i";
 }
 

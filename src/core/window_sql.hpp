@@ -32,9 +32,11 @@ std::string window_bounds_sql(const TableColumn &window_column);
 // Over the source rows, before anything is written.
 std::string window_source_summary_sql(const WindowRequest &request);
 // Deletes the window's rows (unless delete_rows is false: they are gone already) and inserts
-// the source's, in one statement; summarizes the inserted rows as the target stored them, and
-// adds a fifth column: the rows deleted.
-std::string window_replace_sql(const WindowRequest &request, bool delete_rows = true);
+// the source's, in one statement; summarizes the inserted rows as the target stored them
+// (without the hash sum unless with_hash: a caller that summarized the source has it), and adds
+// a fifth column: the rows deleted.
+std::string window_replace_sql(const WindowRequest &request, bool delete_rows = true,
+                               bool with_hash = true);
 
 // The rows the window holds (read through the target, with the target's privileges).
 std::string window_rows_sql(const WindowRequest &request);

@@ -163,10 +163,15 @@ class Replacement
                 run_statement(window_truncate_sql(partitions));
                 call_pg([&] { outcome.deleted = result_int64(held, 1); });
             }
+            // The digest of the source's rows, from the comparison when there was one.
+            bool hashed = arguments_.skip_unchanged;
             StatementResult replaced =
-                run_statement(window_replace_sql(request_, !outcome.truncated));
+                run_statement(window_replace_sql(request_, !outcome.truncated, !hashed));
             call_pg([&] {
+                Datum source_hash_sum = contents.hash_sum;
                 contents = read_summary(replaced);
+                if (hashed)
+                    contents.hash_sum = source_hash_sum;
                 if (!outcome.truncated)
                     outcome.deleted = result_int64(replaced, 5);
             });
