@@ -98,6 +98,15 @@ SELECT * FROM idempotent_upsert('measurements',
 SELECT * FROM idempotent_upsert('measurements',
     $$SELECT 'a' AS site, date '2026-11-01' + g AS day, g * (g % 2) AS value FROM generate_series(0, 2) g$$);
 
+-- A partitioned target.
+CREATE TABLE readings (id int PRIMARY KEY, value text) PARTITION BY RANGE (id);
+CREATE TABLE readings_low PARTITION OF readings FOR VALUES FROM (0) TO (5);
+CREATE TABLE readings_high PARTITION OF readings FOR VALUES FROM (5) TO (100);
+SELECT * FROM idempotent_upsert('readings', 'SELECT g AS id, g::text AS value FROM generate_series(1, 8) g');
+SELECT * FROM idempotent_upsert('readings', 'SELECT g AS id, (g % 3)::text AS value FROM generate_series(1, 10) g');
+SELECT * FROM idempotent_upsert('readings', 'SELECT g AS id, (g % 3)::text AS value FROM generate_series(1, 10) g');
+SELECT tableoid::regclass, count(*) FROM readings GROUP BY 1 ORDER BY 1;
+
 -- Inside a caller's transaction it rolls back with it.
 BEGIN;
 SELECT * FROM idempotent_upsert('accounts', $$SELECT 100 AS id, 'temporary' AS name$$);

@@ -51,7 +51,24 @@ std::string upsert_check_sql(const UpsertRequest &request)
            ") AS g";
 }
 
-std::string upsert_sql(const UpsertRequest &request)
+std::string upsert_changed_keys_sql(const UpsertRequest &request)
+{
+    std::string key_match = join_columns(
+        request.key_columns,
+        [](const TableColumn &column) {
+            return column_in("x", column) + " " + column.equals + " " + column_in("s", column);
+        },
+        " AND ");
+    std::string same_values = join_columns(
+        non_key_columns(request),
+        [](const TableColumn &column) { return not_distinct(column, "x", "s"); }, " AND ");
+    return "SELECT pg_catalog.count(*) FROM (" +
+           typed_source(request.source_query, request.source_columns) +
+           ") AS s WHERE EXISTS (SELECT FROM " + request.target + " AS x WHERE " + key_match +
+           (same_values.empty() ? " AND false" : " AND NOT (" + same_values + ")") + ")";
+}
+
+std::string upsert_sql(const UpsertRequest &request, bool partitioned)
 {
     std::vector<TableColumn> values = non_key_columns(request);
     std::string columns = join_columns(request.source_columns, [](const TableColumn &column) {
@@ -93,10 +110,11 @@ std::string upsert_sql(const UpsertRequest &request)
            source_columns + " FROM (" + typed_source(request.source_query, request.source_columns) +
            ") AS s WHERE NOT EXISTS (SELECT FROM " + request.target + " AS x WHERE " + key_match +
            (same_values.empty() ? "" : " AND " + same_values) + " OFFSET 0) ON CONFLICT (" + keys +
-           ") " + conflict +
-           " RETURNING t.xmax OPERATOR(pg_catalog.=) 0 AS inserted) SELECT pg_catalog.count(*) "
-           "FILTER (WHERE w.inserted), pg_catalog.count(*) FILTER (WHERE NOT w.inserted) FROM "
-           "written AS w";
+           ") " + conflict + " RETURNING " +
+           (partitioned ? "NULL::pg_catalog.bool" : "t.xmax OPERATOR(pg_catalog.=) 0") +
+           " AS inserted) SELECT pg_catalog.count(*) FILTER (WHERE w.inserted), "
+           "pg_catalog.count(*) "
+           "FILTER (WHERE NOT w.inserted), pg_catalog.count(*) FROM written AS w";
 }
 
 } // namespace idempotent

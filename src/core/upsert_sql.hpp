@@ -24,11 +24,16 @@ void validate_upsert_request(const UpsertRequest &request);
 // text, NULL when none).
 std::string upsert_check_sql(const UpsertRequest &request);
 
-// One row: rows inserted, rows updated. Source rows equal to the stored ones are filtered out
+// One row: rows inserted, rows updated, rows written. For a partitioned target, whose rows
+// cannot return xmax, the first two are 0 and upsert_changed_keys_sql, run just before, tells
+// the updates apart. Source rows equal to the stored ones are filtered out
 // by an anti-join that neither locks nor writes; the ON CONFLICT clause still compares, for
 // rows that a concurrent transaction wrote after the anti-join looked. The anti-join probes the
 // key's index once per source row, as ON CONFLICT does (OFFSET 0 keeps the planner from
 // turning it into a hash join over the whole target).
-std::string upsert_sql(const UpsertRequest &request);
+std::string upsert_sql(const UpsertRequest &request, bool partitioned = false);
+
+// One row: the source rows whose key is stored with different values.
+std::string upsert_changed_keys_sql(const UpsertRequest &request);
 
 } // namespace idempotent

@@ -166,12 +166,26 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
                         ") occurs more than once in the source query",
                     "Each key may appear once: which of its rows should win is not defined.");
 
-    std::string upsert_text = upsert_sql(request);
+    bool partitioned = target->relkind == RELKIND_PARTITIONED_TABLE;
+    std::string changed_keys_text = upsert_changed_keys_sql(request);
+    std::string upsert_text = upsert_sql(request, partitioned);
     UpsertOutcome outcome{0, 0, 0};
     call_pg([&] {
+        // A partitioned target cannot say which rows were updated; the stored keys with other
+        // values, read just before the write, do (exactly, unless a concurrent transaction
+        // writes the same keys in between).
+        int64 changed_keys =
+            partitioned
+                ? result_int64(execute(changed_keys_text.c_str(), 0, nullptr, nullptr, nullptr), 1)
+                : 0;
         StatementResult written = execute(upsert_text.c_str(), 0, nullptr, nullptr, nullptr);
         outcome.inserted = result_int64(written, 1);
         outcome.updated = result_int64(written, 2);
+        if (partitioned) {
+            int64 total = result_int64(written, 3);
+            outcome.updated = changed_keys < total ? changed_keys : total;
+            outcome.inserted = total - outcome.updated;
+        }
         SPI_finish();
     });
     outcome.unchanged = rows - outcome.inserted - outcome.updated;
