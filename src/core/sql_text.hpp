@@ -1,0 +1,96 @@
+// Building blocks of generated SQL text: identifier quoting and the column lists shared by the
+// window replacement and the upsert. Values never appear here: they are bound as parameters.
+#pragma once
+#include "core/cpp_only.hpp"
+#include "core/error.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace idempotent
+{
+
+// SQLSTATE codes of the errors about tables, columns and queries (core/error.hpp holds the
+// general ones).
+namespace sqlstate
+{
+inline constexpr const char *undefined_column = "42703";
+inline constexpr const char *duplicate_column = "42701";
+inline constexpr const char *generated_always = "428C9";
+inline constexpr const char *invalid_column_reference = "42P10";
+inline constexpr const char *wrong_object_type = "42809";
+inline constexpr const char *feature_not_supported = "0A000";
+inline constexpr const char *check_violation = "23514";
+inline constexpr const char *not_null_violation = "23502";
+inline constexpr const char *lock_not_available = "55P03";
+inline constexpr const char *cardinality_violation = "21000";
+} // namespace sqlstate
+
+// Always double-quotes, so that no name can be mistaken for a keyword or change case.
+std::string quote_identifier(std::string_view name);
+
+// "schema"."name"
+std::string qualified_name(std::string_view schema, std::string_view name);
+
+// A column of the target table, as the generated SQL needs to know it.
+struct TableColumn {
+    std::string name;
+    std::string type;     // the type as SQL text, schema-qualified where needed
+    bool compare_as_text; // json and types without hashable equality compare by their text
+    bool generated;       // a generated column cannot be written
+    // The type's own default operators, schema-qualified (OPERATOR("ns".=)), so that nothing on
+    // the caller's search_path can stand in for them; empty when the type has none.
+    std::string equals;
+    std::string less_than;
+    std::string greater_equal;
+    // A 64-bit hash function for the column's values, schema-qualified, and the type to cast
+    // them to first (empty: none); unused when compare_as_text.
+    std::string hash_function;
+    std::string hash_argument_type;
+};
+
+// What a value of column looks like when rows are compared, for the row aliased as qualifier:
+// the column itself, or its text for json and types without a usable equality.
+std::string comparable(std::string_view qualifier, const TableColumn &column);
+
+// COALESCE(a = b, a IS NULL AND b IS NULL): never NULL, true when the comparable values of
+// column in the rows aliased left and right are not distinct.
+std::string not_distinct(const TableColumn &column, std::string_view left, std::string_view right);
+
+// SELECT (q."a")::type AS "a", ... FROM (<source>) AS q: the source's values as the target
+// would store them, under the target's column names, for the row comparisons.
+std::string typed_source(std::string_view source_query, const std::vector<TableColumn> &columns);
+
+// The query text embedded as a subquery. The line breaks keep a trailing comment in it from
+// swallowing the closing parenthesis.
+std::string subquery(std::string_view query);
+
+// An order-independent hash sum of the rows' comparable values, or 0 for no rows: equal
+// multisets of rows give equal sums.
+std::string row_hash_sum(std::string_view qualifier, const std::vector<TableColumn> &columns);
+
+// "q"."a", "q"."b", ... with each column rendered by render.
+template <typename Render>
+std::string join_columns(const std::vector<TableColumn> &columns, Render render,
+                         std::string_view separator = ", ")
+{
+    std::string out;
+    for (const TableColumn &column : columns) {
+        if (!out.empty())
+            out += separator;
+        out += render(column);
+    }
+    return out;
+}
+
+// The target columns a source provides, in the source's order. Each source column must name a
+// distinct, writable column of the target (matched exactly, as SQL matches quoted names).
+std::vector<TableColumn> map_source_columns(const std::vector<TableColumn> &target_columns,
+                                            const std::vector<std::string> &source_names,
+                                            std::string_view target_name);
+
+// The position of name in columns, or -1.
+int find_column(const std::vector<TableColumn> &columns, std::string_view name);
+
+} // namespace idempotent

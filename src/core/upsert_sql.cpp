@@ -1,0 +1,120 @@
+#include "core/upsert_sql.hpp"
+#include "core/error.hpp"
+
+namespace idempotent
+{
+namespace
+{
+
+std::string column_in(std::string_view qualifier, const TableColumn &column)
+{
+    return std::string(qualifier) + "." + quote_identifier(column.name);
+}
+
+std::vector<TableColumn> non_key_columns(const UpsertRequest &request)
+{
+    std::vector<TableColumn> columns;
+    for (const TableColumn &column : request.source_columns)
+        if (find_column(request.key_columns, column.name) < 0)
+            columns.push_back(column);
+    return columns;
+}
+
+} // namespace
+
+void validate_upsert_request(const UpsertRequest &request)
+{
+    for (const TableColumn &key : request.key_columns)
+        if (find_column(request.source_columns, key.name) < 0)
+            throw Error(sqlstate::invalid_parameter_value,
+                        "the source query does not return key column \"" + key.name + "\"",
+                        "Every source row must name the row of " + request.target_display +
+                            " it ensures.");
+}
+
+std::string upsert_check_sql(const UpsertRequest &request)
+{
+    std::string keys = join_columns(
+        request.key_columns, [](const TableColumn &column) { return column_in("s", column); });
+    std::string null_key = join_columns(
+        request.key_columns,
+        [](const TableColumn &column) { return column_in("g", column) + " IS NULL"; }, " OR ");
+    std::string key_text = join_columns(request.key_columns, [](const TableColumn &column) {
+        return "(" + column_in("g", column) + ")::pg_catalog.text";
+    });
+    return "SELECT COALESCE(pg_catalog.sum(g.n), 0)::pg_catalog.int8, COALESCE(pg_catalog.sum(g.n) "
+           "FILTER (WHERE " +
+           null_key + "), 0)::pg_catalog.int8, pg_catalog.min(pg_catalog.concat_ws(', ', " +
+           key_text + ")) FILTER (WHERE g.n OPERATOR(pg_catalog.>) 1 AND NOT (" + null_key +
+           ")) FROM (SELECT " + keys + ", pg_catalog.count(*) AS n FROM (" +
+           typed_source(request.source_query, request.source_columns) + ") AS s GROUP BY " + keys +
+           ") AS g";
+}
+
+std::string upsert_changed_keys_sql(const UpsertRequest &request)
+{
+    std::string key_match = join_columns(
+        request.key_columns,
+        [](const TableColumn &column) {
+            return column_in("x", column) + " " + column.equals + " " + column_in("s", column);
+        },
+        " AND ");
+    std::string same_values = join_columns(
+        non_key_columns(request),
+        [](const TableColumn &column) { return not_distinct(column, "x", "s"); }, " AND ");
+    return "SELECT pg_catalog.count(*) FROM (" +
+           typed_source(request.source_query, request.source_columns) +
+           ") AS s WHERE EXISTS (SELECT FROM " + request.target + " AS x WHERE " + key_match +
+           (same_values.empty() ? " AND false" : " AND NOT (" + same_values + ")") + ")";
+}
+
+std::string upsert_sql(const UpsertRequest &request, bool partitioned)
+{
+    std::vector<TableColumn> values = non_key_columns(request);
+    std::string columns = join_columns(request.source_columns, [](const TableColumn &column) {
+        return quote_identifier(column.name);
+    });
+    std::string source_columns = join_columns(
+        request.source_columns, [](const TableColumn &column) { return column_in("s", column); });
+    std::string key_match = join_columns(
+        request.key_columns,
+        [](const TableColumn &column) {
+            return column_in("x", column) + " " + column.equals + " " + column_in("s", column);
+        },
+        " AND ");
+    std::string same_values = join_columns(
+        values, [](const TableColumn &column) { return not_distinct(column, "x", "s"); }, " AND ");
+    std::string keys = join_columns(request.key_columns, [](const TableColumn &column) {
+        return quote_identifier(column.name);
+    });
+
+    std::string conflict;
+    if (values.empty()) {
+        conflict = "DO NOTHING";
+    } else {
+        conflict =
+            "DO UPDATE SET " +
+            join_columns(values,
+                         [](const TableColumn &column) {
+                             return quote_identifier(column.name) + " = " +
+                                    column_in("EXCLUDED", column);
+                         }) +
+            " WHERE NOT (" +
+            join_columns(
+                values,
+                [](const TableColumn &column) { return not_distinct(column, "t", "EXCLUDED"); },
+                " AND ") +
+            ")";
+    }
+    return "WITH written AS (INSERT INTO " + request.target + " AS t (" + columns + ") SELECT " +
+           source_columns + " FROM (" + typed_source(request.source_query, request.source_columns) +
+           ") AS s WHERE NOT EXISTS (SELECT FROM " + request.target + " AS x WHERE " + key_match +
+           (same_values.empty() ? "" : " AND " + same_values) + " OFFSET 0) ON CONFLICT (" + keys +
+           ") " + conflict + " RETURNING " +
+           (partitioned ? "NULL::pg_catalog.bool" : "t.xmax OPERATOR(pg_catalog.=) 0") +
+           " AS inserted) SELECT pg_catalog.count(*) FILTER (WHERE w.inserted), "
+           "pg_catalog.count(*) "
+           "FILTER (WHERE NOT w.inserted), pg_catalog.count(*) FROM written AS w";
+}
+
+} // namespace idempotent

@@ -1,0 +1,232 @@
+#include "core/window_sql.hpp"
+#include "core/error.hpp"
+
+#include <utility>
+
+namespace idempotent
+{
+namespace
+{
+
+// The row aliased as qualifier lies in the window: inside the bounds and passing the filter
+// (on lines of its own, so that a trailing comment in it ends there). NULL, not false, for a
+// NULL window value; in this form an index on the column or partition pruning applies.
+std::string in_window(const WindowRequest &request, std::string_view qualifier)
+{
+    std::string column =
+        std::string(qualifier) + "." + quote_identifier(request.window_column.name);
+    const TableColumn &window = request.window_column;
+    std::string test =
+        column + " " + window.greater_equal + " $1 AND " + column + " " + window.less_than + " $2";
+    if (!request.window_filter.empty())
+        test += " AND (\n" + request.window_filter + "\n)";
+    return test;
+}
+
+// rows, rows outside, one outside value, hash sum (or NULL without with_hash): over the rows
+// aliased as qualifier.
+std::string summary_columns(const WindowRequest &request, std::string_view qualifier,
+                            bool with_hash = true)
+{
+    std::string outside = " FILTER (WHERE (" + in_window(request, qualifier) + ") IS NOT TRUE)";
+    std::string column =
+        std::string(qualifier) + "." + quote_identifier(request.window_column.name);
+    return "pg_catalog.count(*), pg_catalog.count(*)" + outside + ", pg_catalog.min((" + column +
+           ")::pg_catalog.text)" + outside + ", " +
+           (with_hash ? row_hash_sum(qualifier, request.source_columns)
+                      : "NULL::pg_catalog.numeric");
+}
+
+std::string column_list(const std::vector<TableColumn> &columns, std::string_view qualifier = {})
+{
+    return join_columns(columns, [&](const TableColumn &column) {
+        return qualifier.empty() ? quote_identifier(column.name)
+                                 : std::string(qualifier) + "." + quote_identifier(column.name);
+    });
+}
+
+std::string lock_table(const std::string &extension_schema)
+{
+    return qualified_name(extension_schema, "idempotent_window_lock");
+}
+
+} // namespace
+
+void validate_window_request(const WindowRequest &request)
+{
+    if (find_column(request.source_columns, request.window_column.name) < 0)
+        throw Error(sqlstate::invalid_parameter_value,
+                    "the source query does not return the window column \"" +
+                        request.window_column.name + "\"",
+                    "Every source row must say which window it belongs to.");
+    if (request.window_column.less_than.empty() || request.window_column.greater_equal.empty())
+        throw Error(sqlstate::feature_not_supported,
+                    "window column \"" + request.window_column.name + "\" has type " +
+                        request.window_column.type + ", which has no ordering",
+                    "Windows are ranges of a column with a default btree ordering.");
+    if (request.window_filter.find_first_not_of(" \t\r\n") == std::string::npos &&
+        !request.window_filter.empty())
+        throw Error(sqlstate::invalid_parameter_value, "window_filter is blank",
+                    "Pass a boolean expression such as tenant_id = 42, or leave it NULL.");
+}
+
+std::string window_bounds_sql(const TableColumn &window_column)
+{
+    return "SELECT b.s, b.e, b.s " + window_column.less_than +
+           " b.e, (b.s)::pg_catalog.text, (b.e)::pg_catalog.text FROM (SELECT ($1)::" +
+           window_column.type + " AS s, ($2)::" + window_column.type + " AS e) AS b";
+}
+
+std::string window_source_summary_sql(const WindowRequest &request)
+{
+    return "SELECT " + summary_columns(request, "s") + " FROM (" +
+           typed_source(request.source_query, request.source_columns) + ") AS s";
+}
+
+std::string window_replace_sql(const WindowRequest &request, bool delete_rows, bool with_hash)
+{
+    std::string insert = "INSERT INTO " + request.target + " (" +
+                         column_list(request.source_columns) + ") SELECT " +
+                         column_list(request.source_columns, "q") + " FROM " +
+                         subquery(request.source_query) + " AS q";
+    // The inserted rows are checked against the window, and hashed when asked: the window
+    // column, or the source's columns, suffice, unless the filter may name others (RETURNING
+    // needs SELECT on what it returns).
+    std::string returning = with_hash ? column_list(request.source_columns)
+                                      : quote_identifier(request.window_column.name);
+    if (!request.window_filter.empty())
+        returning = "*";
+    if (!delete_rows)
+        return "WITH inserted AS (" + insert + " RETURNING " + returning + ") SELECT " +
+               summary_columns(request, "i", with_hash) + ", 0::pg_catalog.int8 FROM inserted AS i";
+    // The source reads the statement's snapshot, from before the delete. The insert's one-time
+    // filter on the deleted count makes the delete finish first, so that a new row may reuse
+    // the unique key of a deleted one.
+    return "WITH deleted AS (DELETE FROM " + request.target + " AS t WHERE " +
+           in_window(request, "t") +
+           " RETURNING 1), deleted_count AS (SELECT pg_catalog.count(*) AS n FROM deleted), "
+           "inserted AS (" +
+           insert + " WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING " +
+           returning + ") SELECT " + summary_columns(request, "i", with_hash) +
+           ", (SELECT d.n FROM deleted_count AS d) FROM inserted AS i";
+}
+
+std::string window_rows_sql(const WindowRequest &request)
+{
+    return "SELECT pg_catalog.count(*) FROM " + request.target + " AS t WHERE " +
+           in_window(request, "t");
+}
+
+std::string window_truncate_sql(const std::vector<std::string> &partitions)
+{
+    std::string list;
+    for (const std::string &partition : partitions)
+        list += (list.empty() ? "" : ", ") + partition;
+    return "TRUNCATE ONLY " + list;
+}
+
+std::string window_current_summary_sql(const WindowRequest &request)
+{
+    return "SELECT pg_catalog.count(*), " + row_hash_sum("t", request.source_columns) + " FROM " +
+           request.target + " AS t WHERE " + in_window(request, "t");
+}
+
+std::string window_contained_sql(const WindowRequest &request)
+{
+    auto comparable_in = [&](std::string_view qualifier) {
+        return join_columns(request.source_columns, [&](const TableColumn &column) {
+            return comparable(qualifier, column);
+        });
+    };
+    return "SELECT NOT EXISTS (SELECT " + comparable_in("s") + " FROM (" +
+           typed_source(request.source_query, request.source_columns) +
+           ") AS s EXCEPT ALL SELECT " + comparable_in("t") + " FROM " + request.target +
+           " AS t WHERE " + in_window(request, "t") + ")";
+}
+
+std::string window_advisory_lock_sql(bool shared, bool nowait)
+{
+    std::string function =
+        std::string(nowait ? "pg_try_advisory_xact_lock" : "pg_advisory_xact_lock") +
+        (shared ? "_shared" : "");
+    return "SELECT " + std::string(nowait ? "" : "true FROM ") + "pg_catalog." + function +
+           "($1, $2)";
+}
+
+std::string window_lock_row_sql(const std::string &extension_schema)
+{
+    return "INSERT INTO " + lock_table(extension_schema) +
+           " AS l (target) VALUES ($1) ON CONFLICT (target) DO UPDATE SET replacements = "
+           "l.replacements OPERATOR(pg_catalog.+) 1";
+}
+
+namespace
+{
+
+// The claim's column and the range [$2, $3) in it.
+std::pair<std::string, std::string> claim_span(WindowSpan span)
+{
+    switch (span) {
+    case WindowSpan::numeric:
+        return {"numeric_span",
+                "pg_catalog.numrange(($2)::pg_catalog.numeric, ($3)::pg_catalog.numeric, '[)')"};
+    case WindowSpan::timestamp:
+        // Read as UTC: an order-preserving, one-to-one map onto timestamptz.
+        return {"time_span",
+                "pg_catalog.tstzrange(pg_catalog.timezone('UTC', ($2)::pg_catalog.timestamp), "
+                "pg_catalog.timezone('UTC', ($3)::pg_catalog.timestamp), '[)')"};
+    case WindowSpan::timestamptz:
+        return {"time_span", "pg_catalog.tstzrange($2, $3, '[)')"};
+    case WindowSpan::unsupported:
+        break;
+    }
+    throw Error(sqlstate::feature_not_supported,
+                "lock_scope 'window' needs a window column of a numeric, date or timestamp type",
+                "Use lock_scope 'table'.");
+}
+
+std::string claim_table(const std::string &extension_schema)
+{
+    return qualified_name(extension_schema, "idempotent_window_claim");
+}
+
+} // namespace
+
+std::string window_claim_sql(const std::string &extension_schema, WindowSpan span)
+{
+    auto [column, range] = claim_span(span);
+    return "INSERT INTO " + claim_table(extension_schema) + " (target, " + column +
+           ") VALUES ($1, " + range + ") ON CONFLICT DO NOTHING RETURNING claim_id";
+}
+
+std::string window_clear_claims_sql(const std::string &extension_schema, WindowSpan span)
+{
+    auto [column, range] = claim_span(span);
+    return "DELETE FROM " + claim_table(extension_schema) +
+           " AS c WHERE c.target OPERATOR(pg_catalog.=) $1 AND c." + column +
+           " OPERATOR(pg_catalog.&&) " + range;
+}
+
+namespace
+{
+
+// A bound as text that does not depend on DateStyle: dates and times in ISO 8601, as JSON
+// writes them.
+std::string iso_text(const std::string &parameter)
+{
+    return "pg_catalog.to_jsonb(" + parameter + ") OPERATOR(pg_catalog.#>>) '{}'";
+}
+
+} // namespace
+
+std::string window_run_log_sql(const std::string &extension_schema)
+{
+    return "INSERT INTO " + qualified_name(extension_schema, "idempotent_window_run") +
+           " (target, target_name, window_column, window_start, window_end, window_filter, "
+           "deleted, inserted, skipped, contents_digest, run_by, truncated) VALUES ($1, $2, $3, " +
+           iso_text("$4") + ", " + iso_text("$5") + ", $6, $7, $8, $9, " +
+           qualified_name(extension_schema, "idempotent_digest") +
+           "($10::pg_catalog.int8, $11::pg_catalog.numeric), $12, $13)";
+}
+
+} // namespace idempotent

@@ -1,0 +1,239 @@
+// SELECT * FROM idempotent_upsert(...): ensures that the rows of a query exist in a table with
+// their values, writing only the rows that differ (docs/upsert.md).
+#include "core/upsert_sql.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "pg/error_bridge.hpp"
+#include "pg/window_spi.hpp"
+
+extern "C" {
+#include "access/table.h"
+#include "catalog/pg_index.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
+}
+
+namespace idempotent::pg
+{
+namespace
+{
+
+// A unique index that ON CONFLICT can use as its arbiter: valid, immediate, without
+// expressions or predicate.
+struct ArbiterIndex {
+    bool primary;
+    int key_count;
+    const char **key_names;
+};
+
+struct ArbiterIndexes {
+    int count;
+    ArbiterIndex *indexes;
+};
+
+ArbiterIndexes describe_arbiter_indexes(Oid relid)
+{
+    Relation relation = table_open(relid, AccessShareLock);
+    List *index_oids = RelationGetIndexList(relation);
+    ArbiterIndexes result{
+        0, (ArbiterIndex *)palloc0(sizeof(ArbiterIndex) * (list_length(index_oids) + 1))};
+    ListCell *cell;
+    foreach (cell, index_oids) {
+        HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(cell)));
+        if (!HeapTupleIsValid(tuple))
+            continue;
+        Form_pg_index index = (Form_pg_index)GETSTRUCT(tuple);
+        bool usable = index->indisunique && index->indimmediate && index->indisvalid &&
+                      heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr) &&
+                      heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
+        if (usable) {
+            ArbiterIndex *arbiter = &result.indexes[result.count++];
+            arbiter->primary = index->indisprimary;
+            arbiter->key_count = index->indnkeyatts;
+            arbiter->key_names = (const char **)palloc(sizeof(char *) * index->indnkeyatts);
+            for (int i = 0; i < index->indnkeyatts; ++i)
+                arbiter->key_names[i] = get_attname(relid, index->indkey.values[i], false);
+        }
+        ReleaseSysCache(tuple);
+    }
+    table_close(relation, NoLock);
+    return result;
+}
+
+struct UpsertArguments {
+    Oid target;
+    const char *source_query;
+    int key_count; // -1: the primary key
+    const char **key_names;
+};
+
+struct UpsertOutcome {
+    int64 inserted;
+    int64 updated;
+    int64 unchanged;
+};
+
+std::vector<std::string> index_keys(const ArbiterIndex &index)
+{
+    std::vector<std::string> keys(index.key_names, index.key_names + index.key_count);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+// The key columns: the given ones, which a unique index must cover exactly, or the primary key.
+std::vector<TableColumn> choose_keys(const UpsertArguments &arguments,
+                                     const std::vector<TableColumn> &columns,
+                                     const ArbiterIndexes &indexes, const std::string &display)
+{
+    std::vector<std::string> wanted;
+    if (arguments.key_count < 0) {
+        for (int i = 0; i < indexes.count; ++i)
+            if (indexes.indexes[i].primary)
+                wanted = index_keys(indexes.indexes[i]);
+        if (wanted.empty())
+            throw Error(sqlstate::invalid_column_reference,
+                        "table " + display + " has no primary key",
+                        "Pass key_columns, covered by a unique index or constraint.");
+    } else {
+        wanted.assign(arguments.key_names, arguments.key_names + arguments.key_count);
+        std::sort(wanted.begin(), wanted.end());
+    }
+    std::vector<TableColumn> keys;
+    std::string listed;
+    for (const std::string &name : wanted) {
+        int position = find_column(columns, name);
+        if (position < 0)
+            throw Error(sqlstate::undefined_column,
+                        "key column \"" + name + "\" of relation " + display + " does not exist");
+        keys.push_back(columns[position]);
+        listed += (listed.empty() ? "" : ", ") + name;
+    }
+    for (int i = 0; i < indexes.count; ++i)
+        if (index_keys(indexes.indexes[i]) == wanted)
+            return keys;
+    throw Error(sqlstate::invalid_column_reference,
+                "no unique index or constraint of " + display + " covers exactly (" + listed + ")",
+                "The key columns must be those of a unique, non-partial, non-deferrable index or "
+                "constraint: without one, concurrent upserts could insert the same key twice.");
+}
+
+UpsertOutcome upsert(const UpsertArguments &arguments)
+{
+    call_pg([] {
+        if (SPI_connect() != SPI_OK_CONNECT)
+            elog(ERROR, "SPI_connect failed");
+    });
+    TargetTable *target = call_pg([&] { return describe_target(arguments.target); });
+    ArbiterIndexes indexes{};
+    call_pg([&] { indexes = describe_arbiter_indexes(arguments.target); });
+    SourceQuery *source =
+        call_pg([&] { return describe_source(arguments.source_query, 0, nullptr); });
+
+    std::vector<TableColumn> columns = table_columns(target);
+    UpsertRequest request;
+    request.target = qualified_name(target->schema, target->name);
+    request.target_display = target->display;
+    request.source_columns =
+        map_source_columns(columns, source_column_names(source), target->display);
+    request.key_columns = choose_keys(arguments, columns, indexes, target->display);
+    request.source_query = source->statement;
+    validate_upsert_request(request);
+
+    std::string check_sql = upsert_check_sql(request);
+    int64 rows = 0, null_keys = 0;
+    const char *duplicate = nullptr;
+    call_pg([&] {
+        StatementResult check = execute(check_sql.c_str(), 0, nullptr, nullptr, nullptr);
+        bool is_null;
+        rows = result_int64(check, 1);
+        null_keys = result_int64(check, 2);
+        Datum value = result_value(check, 3, &is_null);
+        duplicate = is_null ? nullptr : TextDatumGetCString(value);
+    });
+    std::string keys =
+        join_columns(request.key_columns, [](const TableColumn &column) { return column.name; });
+    if (null_keys > 0)
+        throw Error(sqlstate::not_null_violation,
+                    std::to_string(null_keys) + " source rows have a NULL in key (" + keys + ")",
+                    "A NULL key never conflicts, so every re-run would insert the row again.");
+    if (duplicate != nullptr)
+        throw Error(sqlstate::cardinality_violation,
+                    "key (" + keys + ")=(" + duplicate +
+                        ") occurs more than once in the source query",
+                    "Each key may appear once: which of its rows should win is not defined.");
+
+    bool partitioned = target->relkind == RELKIND_PARTITIONED_TABLE;
+    std::string changed_keys_text = upsert_changed_keys_sql(request);
+    std::string upsert_text = upsert_sql(request, partitioned);
+    UpsertOutcome outcome{0, 0, 0};
+    call_pg([&] {
+        // A partitioned target cannot say which rows were updated; the stored keys with other
+        // values, read just before the write, do (exactly, unless a concurrent transaction
+        // writes the same keys in between).
+        int64 changed_keys =
+            partitioned
+                ? result_int64(execute(changed_keys_text.c_str(), 0, nullptr, nullptr, nullptr), 1)
+                : 0;
+        StatementResult written = execute(upsert_text.c_str(), 0, nullptr, nullptr, nullptr);
+        outcome.inserted = result_int64(written, 1);
+        outcome.updated = result_int64(written, 2);
+        if (partitioned) {
+            int64 total = result_int64(written, 3);
+            outcome.updated = changed_keys < total ? changed_keys : total;
+            outcome.inserted = total - outcome.updated;
+        }
+        SPI_finish();
+    });
+    outcome.unchanged = rows - outcome.inserted - outcome.updated;
+    return outcome;
+}
+
+} // namespace
+} // namespace idempotent::pg
+
+using namespace idempotent;
+using namespace idempotent::pg;
+
+IDEMPOTENT_FUNCTION(idempotent_upsert)
+{
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("target and source_query of idempotent_upsert must not be NULL")));
+    UpsertArguments arguments;
+    arguments.target = PG_GETARG_OID(0);
+    arguments.source_query = text_to_cstring(PG_GETARG_TEXT_PP(1));
+    arguments.key_count = -1;
+    arguments.key_names = nullptr;
+    if (!PG_ARGISNULL(2)) {
+        Datum *elements;
+        bool *nulls;
+        deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, -1, false, TYPALIGN_INT, &elements,
+                          &nulls, &arguments.key_count);
+        if (arguments.key_count == 0)
+            ereport(ERROR,
+                    (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("key_columns is empty"),
+                     errhint("Pass NULL for the primary key.")));
+        arguments.key_names = (const char **)palloc(sizeof(char *) * arguments.key_count);
+        for (int i = 0; i < arguments.key_count; ++i) {
+            if (nulls[i])
+                ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                                errmsg("key_columns must not contain NULL")));
+            arguments.key_names[i] = TextDatumGetCString(elements[i]);
+        }
+    }
+
+    UpsertOutcome outcome = upsert(arguments);
+
+    TupleDesc descriptor;
+    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+        elog(ERROR, "idempotent_upsert must return a row");
+    descriptor = BlessTupleDesc(descriptor);
+    Datum values[3] = {Int64GetDatum(outcome.inserted), Int64GetDatum(outcome.updated),
+                       Int64GetDatum(outcome.unchanged)};
+    bool nulls[3] = {false, false, false};
+    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+}

@@ -1,0 +1,159 @@
+// The generated SQL of window replacements and upserts: quoting, operator qualification and
+// the rules checked without a server.
+#include "core/error.hpp"
+#include "core/sql_text.hpp"
+#include "core/upsert_sql.hpp"
+#include "core/window_sql.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace idempotent;
+
+namespace
+{
+
+TableColumn column(const std::string &name, bool as_text = false)
+{
+    return TableColumn{name,
+                       "pg_catalog.int4",
+                       as_text,
+                       false,
+                       "OPERATOR(\"pg_catalog\".=)",
+                       "OPERATOR(\"pg_catalog\".<)",
+                       "OPERATOR(\"pg_catalog\".>=)",
+                       "\"pg_catalog\".\"hashint4extended\"",
+                       ""};
+}
+
+WindowRequest window_request()
+{
+    WindowRequest request;
+    request.target = qualified_name("public", "daily");
+    request.target_display = "daily";
+    request.window_column = column("day");
+    request.source_columns = {column("day"), column("doc", true)};
+    request.source_query = "SELECT day, doc FROM staged -- trailing comment";
+    return request;
+}
+
+bool contains(const std::string &text, const std::string &part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST(SqlText, QuotesEveryIdentifier)
+{
+    EXPECT_EQ(quote_identifier("day"), "\"day\"");
+    EXPECT_EQ(quote_identifier("Odd \"Name\""), "\"Odd \"\"Name\"\"\"");
+    EXPECT_EQ(qualified_name("my schema", "t"), "\"my schema\".\"t\"");
+}
+
+TEST(SqlText, ComparesJsonAsText)
+{
+    EXPECT_EQ(comparable("t", column("a")), "t.\"a\"");
+    EXPECT_EQ(comparable("t", column("doc", true)), "(t.\"doc\")::pg_catalog.text");
+    EXPECT_EQ(not_distinct(column("a"), "x", "s"),
+              "COALESCE(x.\"a\" OPERATOR(\"pg_catalog\".=) s.\"a\", x.\"a\" IS NULL AND s.\"a\" "
+              "IS NULL)");
+}
+
+TEST(SqlText, MapsSourceColumnsByName)
+{
+    std::vector<TableColumn> target = {column("a"), column("b"), column("c")};
+    target[2].generated = true;
+    auto mapped = map_source_columns(target, {"b", "a"}, "t");
+    ASSERT_EQ(mapped.size(), 2u);
+    EXPECT_EQ(mapped[0].name, "b");
+    EXPECT_THROW(map_source_columns(target, {"a", "x"}, "t"), Error);
+    EXPECT_THROW(map_source_columns(target, {"a", "a"}, "t"), Error);
+    EXPECT_THROW(map_source_columns(target, {"c"}, "t"), Error);
+    EXPECT_THROW(map_source_columns(target, {}, "t"), Error);
+    try {
+        map_source_columns(target, {"x"}, "t");
+    } catch (const Error &error) {
+        EXPECT_STREQ(error.sqlstate(), "42703");
+        EXPECT_TRUE(contains(error.what(), "\"x\""));
+    }
+}
+
+TEST(WindowSql, SourceIsEmbeddedOnLinesOfItsOwn)
+{
+    // A trailing comment in the source must not swallow the closing parenthesis.
+    std::string sql = window_replace_sql(window_request());
+    EXPECT_TRUE(contains(sql, "(\nSELECT day, doc FROM staged -- trailing comment\n)"));
+}
+
+TEST(WindowSql, WindowTestUsesTheTypesOwnOperatorsInAnIndexableForm)
+{
+    std::string sql = window_replace_sql(window_request());
+    EXPECT_TRUE(contains(sql, "WHERE t.\"day\" OPERATOR(\"pg_catalog\".>=) $1 AND t.\"day\" "
+                              "OPERATOR(\"pg_catalog\".<) $2"));
+    // A NULL window value counts as outside the window.
+    EXPECT_TRUE(contains(sql, "FILTER (WHERE (i.\"day\" OPERATOR(\"pg_catalog\".>=) $1 AND "
+                              "i.\"day\" OPERATOR(\"pg_catalog\".<) $2) IS NOT TRUE)"));
+    EXPECT_TRUE(contains(sql, "DELETE FROM \"public\".\"daily\" AS t"));
+}
+
+TEST(WindowSql, FilterStandsOnLinesOfItsOwn)
+{
+    WindowRequest request = window_request();
+    request.window_filter = "tenant_id = 42 -- one tenant";
+    EXPECT_TRUE(
+        contains(window_current_summary_sql(request), "AND (\ntenant_id = 42 -- one tenant\n)"));
+}
+
+TEST(WindowSql, RefusesWhatCannotWork)
+{
+    WindowRequest request = window_request();
+    request.source_columns = {column("doc", true)};
+    EXPECT_THROW(validate_window_request(request), Error);
+    request = window_request();
+    request.window_filter = "  ";
+    EXPECT_THROW(validate_window_request(request), Error);
+    request = window_request();
+    request.window_column.less_than.clear();
+    EXPECT_THROW(validate_window_request(request), Error);
+    EXPECT_THROW(window_claim_sql("s", WindowSpan::unsupported), Error);
+}
+
+TEST(SqlText, HashesEachColumnWithItsOwnFunctionAndPosition)
+{
+    EXPECT_EQ(
+        row_hash_sum("t", {column("a"), column("doc", true)}),
+        "COALESCE(pg_catalog.sum(COALESCE(\"pg_catalog\".\"hashint4extended\"(t.\"a\", 1), 0) "
+        "OPERATOR(pg_catalog.#) COALESCE(pg_catalog.hashtextextended((t.\"doc\")::pg_catalog."
+        "text, 2), 0)), 0)");
+}
+
+TEST(WindowSql, ComparesTheColumnsTheSourceProvides)
+{
+    std::string sql = window_contained_sql(window_request());
+    EXPECT_TRUE(contains(sql, "EXCEPT ALL SELECT t.\"day\", (t.\"doc\")::pg_catalog.text"));
+}
+
+TEST(UpsertSql, FiltersUnchangedRowsBeforeTheInsert)
+{
+    UpsertRequest request;
+    request.target = qualified_name("public", "accounts");
+    request.target_display = "accounts";
+    request.source_columns = {column("id"), column("name"), column("profile", true)};
+    request.key_columns = {column("id")};
+    request.source_query = "SELECT * FROM incoming";
+    validate_upsert_request(request);
+    std::string sql = upsert_sql(request);
+    EXPECT_TRUE(contains(sql, "WHERE NOT EXISTS (SELECT FROM \"public\".\"accounts\" AS x WHERE "
+                              "x.\"id\" OPERATOR(\"pg_catalog\".=) s.\"id\" AND "));
+    EXPECT_TRUE(contains(sql, "ON CONFLICT (\"id\") DO UPDATE SET \"name\" = EXCLUDED.\"name\""));
+    EXPECT_TRUE(contains(sql, "(x.\"profile\")::pg_catalog.text"));
+
+    request.source_columns = {column("id")};
+    EXPECT_TRUE(contains(upsert_sql(request), "ON CONFLICT (\"id\") DO NOTHING"));
+
+    request.source_columns = {column("name")};
+    EXPECT_THROW(validate_upsert_request(request), Error);
+}
