@@ -207,24 +207,19 @@ std::string window_clear_claims_sql(const std::string &extension_schema, WindowS
            " OPERATOR(pg_catalog.&&) " + range;
 }
 
-namespace
+std::string window_bounds_text_sql()
 {
-
-// A bound as text that does not depend on DateStyle: dates and times in ISO 8601, as JSON
-// writes them.
-std::string iso_text(const std::string &parameter)
-{
-    return "pg_catalog.to_jsonb(" + parameter + ") OPERATOR(pg_catalog.#>>) '{}'";
+    // Dates and times in ISO 8601, as JSON writes them, whatever the DateStyle.
+    return "SELECT pg_catalog.to_jsonb($1) OPERATOR(pg_catalog.#>>) '{}', "
+           "pg_catalog.to_jsonb($2) OPERATOR(pg_catalog.#>>) '{}'";
 }
-
-} // namespace
 
 std::string window_run_log_sql(const std::string &extension_schema)
 {
     return "INSERT INTO " + qualified_name(extension_schema, "idempotent_window_run") +
            " (target, target_name, window_column, window_start, window_end, window_filter, "
-           "deleted, inserted, skipped, contents_digest, run_by, truncated) VALUES ($1, $2, $3, " +
-           iso_text("$4") + ", " + iso_text("$5") + ", $6, $7, $8, $9, " +
+           "deleted, inserted, skipped, contents_digest, run_by, truncated) VALUES ($1, $2, $3, "
+           "$4, $5, $6, $7, $8, $9, " +
            qualified_name(extension_schema, "idempotent_digest") +
            "($10::pg_catalog.int8, $11::pg_catalog.numeric), $12, $13)";
 }

@@ -73,9 +73,12 @@ std::string window_lock_row_sql(const std::string &extension_schema);
 std::string window_claim_sql(const std::string &extension_schema, WindowSpan span);
 std::string window_clear_claims_sql(const std::string &extension_schema, WindowSpan span);
 
-// Records a committed replacement: $1 target, $2 target name, $3 window column, $4 start,
-// $5 end, $6 filter, $7 deleted, $8 inserted, $9 skipped, $10 rows, $11 hash sum, $12 role,
-// $13 whether partitions were truncated.
+// Records a committed replacement: $1 target, $2 target name, $3 window column, $4 start
+// and $5 end as text (window_bounds_text_sql), $6 filter, $7 deleted, $8 inserted, $9 skipped, $10
+// rows, $11 hash sum, $12 role, $13 whether partitions were truncated.
 std::string window_run_log_sql(const std::string &extension_schema);
+// The bounds $1 and $2 as text for the run log. Run as the caller, never as the extension's
+// owner: converting a value of a user's type may call that user's cast functions.
+std::string window_bounds_text_sql();
 
 } // namespace idempotent

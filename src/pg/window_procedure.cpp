@@ -373,17 +373,26 @@ class Replacement
     void log(const WindowOutcome &outcome, const Summary &contents)
     {
         std::string log_sql = window_run_log_sql(extension_schema_);
+        std::string bounds_sql = window_bounds_text_sql();
         call_pg([&] {
-            Oid types[13] = {REGCLASSOID, TEXTOID, TEXTOID, column_type_, column_type_,
-                             TEXTOID,     INT8OID, INT8OID, BOOLOID,      INT8OID,
-                             NUMERICOID,  TEXTOID, BOOLOID};
+            // The bounds become text as the caller: only the insert runs as the owner.
+            Oid bound_types[2] = {column_type_, column_type_};
+            Datum bound_values[2] = {bounds_.start, bounds_.end};
+            StatementResult bounds =
+                execute(bounds_sql.c_str(), 2, bound_types, bound_values, "  ");
+            bool is_null;
+            Datum start_text = result_value(bounds, 1, &is_null);
+            Datum end_text = result_value(bounds, 2, &is_null);
+
+            Oid types[13] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID,    TEXTOID, TEXTOID, INT8OID,
+                             INT8OID,     BOOLOID, INT8OID, NUMERICOID, TEXTOID, BOOLOID};
             const WindowArguments &a = arguments_;
             Datum values[13] = {
                 ObjectIdGetDatum(target_->relid),
                 CStringGetTextDatum(target_->display),
                 CStringGetTextDatum(a.window_column),
-                bounds_.start,
-                bounds_.end,
+                start_text,
+                end_text,
                 a.window_filter ? CStringGetTextDatum(a.window_filter) : (Datum)0,
                 Int64GetDatum(outcome.deleted),
                 Int64GetDatum(outcome.inserted),
