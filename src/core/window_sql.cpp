@@ -24,15 +24,20 @@ std::string in_window(const WindowRequest &request, std::string_view qualifier)
 }
 
 // rows, rows outside, one outside value, hash sum (or NULL without with_hash): over the rows
-// aliased as qualifier.
+// aliased as qualifier. The window test runs once a row; only when some row is outside does a
+// second pass over relation (as qualifier) find an example.
 std::string summary_columns(const WindowRequest &request, std::string_view qualifier,
-                            bool with_hash = true)
+                            const std::string &relation, bool with_hash = true)
 {
+    std::string inside = "pg_catalog.count(*) FILTER (WHERE " + in_window(request, qualifier) + ")";
     std::string outside = " FILTER (WHERE (" + in_window(request, qualifier) + ") IS NOT TRUE)";
     std::string column =
         std::string(qualifier) + "." + quote_identifier(request.window_column.name);
-    return "pg_catalog.count(*), pg_catalog.count(*)" + outside + ", pg_catalog.min((" + column +
-           ")::pg_catalog.text)" + outside + ", " +
+    return "pg_catalog.count(*), pg_catalog.count(*) OPERATOR(pg_catalog.-) " + inside +
+           ", CASE WHEN " + inside +
+           " OPERATOR(pg_catalog.<) pg_catalog.count(*) THEN (SELECT pg_catalog.min((" + column +
+           ")::pg_catalog.text)" + outside + " FROM " + relation + " AS " + std::string(qualifier) +
+           ") END, " +
            (with_hash ? row_hash_sum(qualifier, request.source_columns)
                       : "NULL::pg_catalog.numeric");
 }
@@ -79,8 +84,8 @@ std::string window_bounds_sql(const TableColumn &window_column)
 
 std::string window_source_summary_sql(const WindowRequest &request)
 {
-    return "SELECT " + summary_columns(request, "s") + " FROM (" +
-           typed_source(request.source_query, request.source_columns) + ") AS s";
+    std::string source = "(" + typed_source(request.source_query, request.source_columns) + ")";
+    return "SELECT " + summary_columns(request, "s", source) + " FROM " + source + " AS s";
 }
 
 std::string window_replace_sql(const WindowRequest &request, bool delete_rows, bool with_hash)
@@ -98,7 +103,8 @@ std::string window_replace_sql(const WindowRequest &request, bool delete_rows, b
         returning = "*";
     if (!delete_rows)
         return "WITH inserted AS (" + insert + " RETURNING " + returning + ") SELECT " +
-               summary_columns(request, "i", with_hash) + ", 0::pg_catalog.int8 FROM inserted AS i";
+               summary_columns(request, "i", "inserted", with_hash) +
+               ", 0::pg_catalog.int8 FROM inserted AS i";
     // The source reads the statement's snapshot, from before the delete. The insert's one-time
     // filter on the deleted count makes the delete finish first, so that a new row may reuse
     // the unique key of a deleted one.
@@ -107,7 +113,7 @@ std::string window_replace_sql(const WindowRequest &request, bool delete_rows, b
            " RETURNING 1), deleted_count AS (SELECT pg_catalog.count(*) AS n FROM deleted), "
            "inserted AS (" +
            insert + " WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING " +
-           returning + ") SELECT " + summary_columns(request, "i", with_hash) +
+           returning + ") SELECT " + summary_columns(request, "i", "inserted", with_hash) +
            ", (SELECT d.n FROM deleted_count AS d) FROM inserted AS i";
 }
 
