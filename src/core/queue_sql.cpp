@@ -45,7 +45,7 @@ std::string quote_identifier(std::string_view name)
     return quoted;
 }
 
-std::string claim_sql(const TableShape &shape, bool after_key)
+std::string claim_sql(const TableShape &shape, bool after_key, ClaimRows rows)
 {
     const std::string table = qualified_table(shape);
     const std::string key = quote_identifier(shape.key_column);
@@ -54,26 +54,30 @@ std::string claim_sql(const TableShape &shape, bool after_key)
         shape.priority_column.empty() ? key : quote_identifier(shape.priority_column) + ", " + key;
     const std::string expired =
         status_is(shape, "processing") + " AND lease_expires_at OPERATOR(pg_catalog.<) $1";
+    const std::string due = "SELECT " + key + " FROM " + table + " WHERE " +
+                            status_is(shape, "pending") +
+                            " AND (run_after IS NULL OR run_after OPERATOR(pg_catalog.<=) $1)" +
+                            (after_key ? " AND " + key + " OPERATOR(pg_catalog.>) $6" : "") +
+                            " ORDER BY " + order + " LIMIT $2 FOR UPDATE SKIP LOCKED";
     // The lease index serves the first two scans, the pending index the third; SKIP LOCKED
     // makes each of them pass over rows other claims hold instead of waiting for them. The
     // outer LIMIT pulls rows one at a time, so no row is locked that is not claimed.
-    return "WITH exhausted AS (UPDATE " + table + " AS q SET " + status +
-           " = 'failed', lease_expires_at = NULL, last_error = 'lease expired after ' "
-           "OPERATOR(pg_catalog.||) q.attempts OPERATOR(pg_catalog.||) ' attempts' WHERE q." +
-           key + " OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT " + key + " FROM " + table + " WHERE " +
-           expired +
-           " AND attempts OPERATOR(pg_catalog.>=) $4 FOR UPDATE SKIP LOCKED))), "
-           "picked AS (SELECT " +
-           key + " FROM (SELECT " + key + " FROM " + table + " WHERE " + expired +
-           " AND attempts OPERATOR(pg_catalog.<) $4 ORDER BY lease_expires_at LIMIT $2 "
-           "FOR UPDATE SKIP LOCKED) AS expired UNION ALL SELECT " +
-           key + " FROM (SELECT " + key + " FROM " + table + " WHERE " +
-           status_is(shape, "pending") +
-           " AND (run_after IS NULL OR run_after OPERATOR(pg_catalog.<=) $1)" +
-           (after_key ? " AND " + key + " OPERATOR(pg_catalog.>) $6" : "") + " ORDER BY " + order +
-           " LIMIT $2 FOR UPDATE SKIP LOCKED) AS due LIMIT $2) "
-           "UPDATE " +
-           table + " AS q SET " + status +
+    const std::string picked =
+        rows == ClaimRows::pending_only
+            ? "WITH picked AS (" + due + ") "
+            : "WITH exhausted AS (UPDATE " + table + " AS q SET " + status +
+                  " = 'failed', lease_expires_at = NULL, last_error = 'lease expired after ' "
+                  "OPERATOR(pg_catalog.||) q.attempts OPERATOR(pg_catalog.||) ' attempts' WHERE "
+                  "q." +
+                  key + " OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT " + key + " FROM " + table +
+                  " WHERE " + expired +
+                  " AND attempts OPERATOR(pg_catalog.>=) $4 FOR UPDATE SKIP LOCKED))), "
+                  "picked AS (SELECT " +
+                  key + " FROM (SELECT " + key + " FROM " + table + " WHERE " + expired +
+                  " AND attempts OPERATOR(pg_catalog.<) $4 ORDER BY lease_expires_at LIMIT $2 "
+                  "FOR UPDATE SKIP LOCKED) AS expired UNION ALL SELECT " +
+                  key + " FROM (" + due + ") AS due LIMIT $2) ";
+    return picked + "UPDATE " + table + " AS q SET " + status +
            " = 'processing', attempts = q.attempts OPERATOR(pg_catalog.+) 1, "
            "claim_token = q.claim_token OPERATOR(pg_catalog.+) 1, "
            "lease_expires_at = $1 OPERATOR(pg_catalog.+) $3, claimed_by = $5 WHERE q." +

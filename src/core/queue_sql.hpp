@@ -21,12 +21,20 @@ struct TableShape {
 // "name" with embedded double quotes doubled; always quoted, so any name is safe.
 std::string quote_identifier(std::string_view name);
 
+// Which rows a claim statement looks at.
+enum class ClaimRows {
+    pending_and_expired, // the claim as specified
+    pending_only,        // the same result when no processing row's lease has ended
+};
+
 // $1 timestamptz now, $2 int4 batch size, $3 interval lease, $4 int4 max_attempts, $5 text
 // worker. Moves expired leases with no attempts left to failed, then claims up to $2 rows:
 // expired leases first (oldest first), then pending rows that are due, by priority then key.
 // Returns one column, the whole updated row. With after_key (tables without a priority
-// column), pending rows are taken only above the key $6: see QueueTable::resume_key.
-std::string claim_sql(const TableShape &shape, bool after_key = false);
+// column), pending rows are taken only above the key $6: see QueueTable::resume_key. With
+// ClaimRows::pending_only, the statement leaves out everything about expired leases ($4 unused).
+std::string claim_sql(const TableShape &shape, bool after_key = false,
+                      ClaimRows rows = ClaimRows::pending_and_expired);
 
 // $1 key, $2 int8 token. Moves the row to done if the token holds it; returns no row otherwise.
 std::string complete_sql(const TableShape &shape);

@@ -130,11 +130,15 @@ IDEMPOTENT_FUNCTION(idempotent_claim)
     uint64 claimed = 0;
     const bool resume =
         queue->resume_allowed && queue->has_resume_key && now - queue->resume_since < USECS_PER_SEC;
+    const bool expired = lease_expired(queue, now);
     if (resume)
-        claimed = claim_into(queue, QueuePlan::claim_after_key, values, nulls, rows, &largest);
+        claimed = claim_into(
+            queue, expired ? QueuePlan::claim_after_key : QueuePlan::claim_pending_after_key,
+            values, nulls, rows, &largest);
     if (claimed < static_cast<uint64>(batch_size)) {
         values[1] = Int32GetDatum(batch_size - static_cast<int32>(claimed));
-        claim_into(queue, QueuePlan::claim, values, nulls, rows, &largest);
+        claim_into(queue, expired ? QueuePlan::claim : QueuePlan::claim_pending, values, nulls,
+                   rows, &largest);
         queue->resume_since = now;
     }
     if (queue->resume_allowed && largest.found)

@@ -9,8 +9,19 @@
 #include "pg/queue_table.hpp"
 
 extern "C" {
+#include "access/genam.h"
 #include "access/relation.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/transam.h"
+#include "access/xact.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
+#include "executor/tuptable.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -103,6 +114,50 @@ AttrNumber column_number(Relation relation, const char *name)
     pg_unreachable();
 }
 
+// Whether index is the lease index: a valid btree index on lease_expires_at alone whose
+// predicate is status = 'processing', by the status type's own equality.
+bool is_lease_index(Relation index, AttrNumber lease, AttrNumber status)
+{
+    const Form_pg_index form = index->rd_index;
+    if (index->rd_rel->relam != BTREE_AM_OID || !form->indisvalid || form->indnatts != 1 ||
+        form->indkey.values[0] != lease)
+        return false;
+    List *predicate = RelationGetIndexPredicate(index);
+    if (list_length(predicate) != 1 || !IsA(linitial(predicate), OpExpr))
+        return false;
+    const OpExpr *equals = linitial_node(OpExpr, predicate);
+    if (list_length(equals->args) != 2)
+        return false;
+    Node *column = static_cast<Node *>(linitial(equals->args));
+    const Node *value = static_cast<const Node *>(lsecond(equals->args));
+    const Oid column_type = exprType(column);
+    while (IsA(column, RelabelType))
+        column = reinterpret_cast<Node *>(castNode(RelabelType, column)->arg);
+    if (!IsA(column, Var) || castNode(Var, column)->varattno != status || !IsA(value, Const) ||
+        castNode(Const, value)->constisnull ||
+        lookup_type_cache(column_type, TYPECACHE_EQ_OPR)->eq_opr != equals->opno)
+        return false;
+    const Const *label = castNode(Const, value);
+    Oid output = InvalidOid;
+    bool is_varlena = false;
+    getTypeOutputInfo(label->consttype, &output, &is_varlena);
+    return strcmp(OidOutputFunctionCall(output, label->constvalue), "processing") == 0;
+}
+
+Oid find_lease_index(Relation relation, AttrNumber status)
+{
+    const AttrNumber lease = column_number(relation, "lease_expires_at");
+    ListCell *cell = nullptr;
+    foreach (cell, RelationGetIndexList(relation)) {
+        Relation index = index_open(lfirst_oid(cell), AccessShareLock);
+        const bool found = is_lease_index(index, lease, status);
+        index_close(index, AccessShareLock);
+        if (found)
+            return lfirst_oid(cell);
+    }
+    return InvalidOid;
+}
+
 void build_entry(Relation relation, QueueTable *entry)
 {
     const char *name = RelationGetRelationName(relation);
@@ -135,6 +190,7 @@ void build_entry(Relation relation, QueueTable *entry)
     entry->key_by_value = key->attbyval;
     const AttrNumber status_number = column_number(relation, entry->status_column);
     entry->status_type = TupleDescAttr(RelationGetDescr(relation), status_number - 1)->atttypid;
+    entry->lease_index = find_lease_index(relation, status_number);
     entry->resume_allowed =
         entry->priority_column[0] == '\0' && entry->key_type < FirstNormalObjectId;
     entry->has_resume_key = false;
@@ -156,6 +212,14 @@ SPIPlanPtr prepare(const QueueTable *queue, QueuePlan which)
         break;
     case QueuePlan::claim_after_key:
         sql = queue::claim_sql(shape, true);
+        types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID, queue->key_type};
+        break;
+    case QueuePlan::claim_pending:
+        sql = queue::claim_sql(shape, false, queue::ClaimRows::pending_only);
+        types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID};
+        break;
+    case QueuePlan::claim_pending_after_key:
+        sql = queue::claim_sql(shape, true, queue::ClaimRows::pending_only);
         types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID, queue->key_type};
         break;
     case QueuePlan::complete:
@@ -221,6 +285,33 @@ QueueTable *open_queue(Oid relid)
     }
     relation_close(relation, NoLock);
     return entry;
+}
+
+bool lease_expired(const QueueTable *queue, TimestampTz now)
+{
+    Relation index = OidIsValid(queue->lease_index)
+                         ? try_relation_open(queue->lease_index, AccessShareLock)
+                         : nullptr;
+    if (index == nullptr)
+        return true;
+    // What SPI does before each statement of a function that may write.
+    CommandCounterIncrement();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    Relation table = table_open(queue->relid, NoLock); // open_queue locked it
+    ScanKeyData before_now;
+    ScanKeyInit(&before_now, 1, BTLessStrategyNumber, F_TIMESTAMPTZ_LT, TimestampTzGetDatum(now));
+    IndexScanDesc scan = index_beginscan(table, index, GetActiveSnapshot(), 1, 0);
+    index_rescan(scan, &before_now, 1, nullptr, 0);
+    TupleTableSlot *row = table_slot_create(table, nullptr);
+    // Every visible version the index leads to is processing with that lease end: an update
+    // of either column is never a HOT update, so it gets an entry of its own.
+    const bool found = index_getnext_slot(scan, ForwardScanDirection, row);
+    ExecDropSingleTupleTableSlot(row);
+    index_endscan(scan);
+    table_close(table, NoLock);
+    relation_close(index, AccessShareLock);
+    PopActiveSnapshot();
+    return found;
 }
 
 SPIPlanPtr queue_plan(QueueTable *queue, QueuePlan which)

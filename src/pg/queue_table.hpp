@@ -16,7 +16,18 @@ extern "C" {
 namespace idempotent::pg
 {
 
-enum class QueuePlan { claim, claim_after_key, complete, extend, read_row, fail, requeue, count };
+enum class QueuePlan {
+    claim,
+    claim_after_key,
+    claim_pending,
+    claim_pending_after_key,
+    complete,
+    extend,
+    read_row,
+    fail,
+    requeue,
+    count
+};
 
 struct QueueTable {
     Oid relid; // hash key: must come first
@@ -34,6 +45,10 @@ struct QueueTable {
     int16 key_length;
     bool key_by_value;
     Oid status_type;
+    // The lease index attach creates (lease_expires_at WHERE status = 'processing'), or
+    // InvalidOid if the table has none: then every claim runs the statement that looks for
+    // expired leases.
+    Oid lease_index;
     int32 max_attempts;
     double retry_backoff_seconds;
     double retry_backoff_max_seconds;
@@ -59,6 +74,11 @@ inline constexpr const char *guard_trigger_name = "idempotent_status_guard";
 // The cached description of the attached queue table relid. Locks the table in AccessShareLock
 // mode (so it cannot change under the caller) and raises 55000 if it is not an attached queue.
 QueueTable *open_queue(Oid relid);
+
+// Whether some processing row's lease ended before now, as a claim statement would see it
+// (same snapshot rules): one probe of the lease index. True also when there is no lease
+// index to ask. The caller must be connected to SPI.
+bool lease_expired(const QueueTable *queue, TimestampTz now);
 
 // The plan of one of the queue's statements; the caller must be connected to SPI.
 SPIPlanPtr queue_plan(QueueTable *queue, QueuePlan which);

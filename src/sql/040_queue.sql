@@ -203,10 +203,8 @@ BEGIN
                            schema_name, table_name);
         END IF;
         EXECUTE format('CREATE TRIGGER idempotent_status_guard BEFORE UPDATE ON %I.%I '
-                       'FOR EACH ROW WHEN (OLD.%I IS DISTINCT FROM NEW.%I '
-                       'OR OLD.claim_token IS DISTINCT FROM NEW.claim_token) '
-                       'EXECUTE FUNCTION @extschema@.idempotent_status_guard(%s)',
-                       schema_name, table_name, new_status, new_status, arguments);
+                       'FOR EACH ROW EXECUTE FUNCTION @extschema@.idempotent_status_guard(%s)',
+                       schema_name, table_name, arguments);
         IF old_notify THEN
             EXECUTE format('DROP TRIGGER idempotent_notify ON %I.%I', schema_name, table_name);
         END IF;

@@ -165,3 +165,27 @@ TEST(QueueSql, ResumesAboveAKeyOnlyWhenAsked)
     EXPECT_NE(claim_sql(plain, true).find("AND \"id\" OPERATOR(pg_catalog.>) $6 ORDER BY \"id\""),
               std::string::npos);
 }
+
+TEST(QueueSql, LeavesOutExpiredLeasesOnlyWhenAsked)
+{
+    const TableShape plain{"public", "jobs", "id", "status", ""};
+    const std::string full = claim_sql(plain);
+    EXPECT_NE(full.find("WITH exhausted AS (UPDATE"), std::string::npos) << full;
+    EXPECT_NE(full.find("lease_expires_at OPERATOR(pg_catalog.<) $1"), std::string::npos) << full;
+    for (const bool after_key : {false, true}) {
+        const std::string pending = claim_sql(plain, after_key, ClaimRows::pending_only);
+        EXPECT_EQ(pending.find("lease_expires_at OPERATOR(pg_catalog.<)"), std::string::npos)
+            << pending;
+        EXPECT_EQ(pending.find("$4"), std::string::npos) << pending;
+        EXPECT_EQ(pending.rfind("WITH picked AS (SELECT \"id\" FROM \"public\".\"jobs\" WHERE "
+                                "\"status\" OPERATOR(pg_catalog.=) 'pending'",
+                                0),
+                  0u)
+            << pending;
+        EXPECT_NE(pending.find("ORDER BY \"id\" LIMIT $2 FOR UPDATE SKIP LOCKED) UPDATE"),
+                  std::string::npos)
+            << pending;
+        EXPECT_EQ(pending.find("OPERATOR(pg_catalog.>) $6") != std::string::npos, after_key)
+            << pending;
+    }
+}
