@@ -7,7 +7,7 @@ namespace
 
 std::string qualified_table(const TableShape &shape)
 {
-    return quote_identifier(shape.schema) + "." + quote_identifier(shape.table);
+    return qualified_name(shape.schema, shape.table);
 }
 
 // `column = $key` on the primary key, with pg_catalog's equality.
@@ -32,18 +32,6 @@ std::string processing_by_key(const TableShape &shape)
 }
 
 } // namespace
-
-std::string quote_identifier(std::string_view name)
-{
-    std::string quoted = "\"";
-    for (char c : name) {
-        if (c == '"')
-            quoted += '"';
-        quoted += c;
-    }
-    quoted += '"';
-    return quoted;
-}
 
 std::string claim_sql(const TableShape &shape, bool after_key, ClaimRows rows)
 {

@@ -3,6 +3,7 @@
 // parameter, so the statements mean the same thing whatever the caller's search_path.
 #pragma once
 #include "core/cpp_only.hpp"
+#include "core/sql_text.hpp"
 
 #include <string>
 #include <string_view>
@@ -17,9 +18,6 @@ struct TableShape {
     std::string status_column;
     std::string priority_column; // empty: none
 };
-
-// "name" with embedded double quotes doubled; always quoted, so any name is safe.
-std::string quote_identifier(std::string_view name);
 
 // Which rows a claim statement looks at.
 enum class ClaimRows {

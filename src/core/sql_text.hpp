@@ -11,22 +11,6 @@
 namespace idempotent
 {
 
-// SQLSTATE codes of the errors about tables, columns and queries (core/error.hpp holds the
-// general ones).
-namespace sqlstate
-{
-inline constexpr const char *undefined_column = "42703";
-inline constexpr const char *duplicate_column = "42701";
-inline constexpr const char *generated_always = "428C9";
-inline constexpr const char *invalid_column_reference = "42P10";
-inline constexpr const char *wrong_object_type = "42809";
-inline constexpr const char *feature_not_supported = "0A000";
-inline constexpr const char *check_violation = "23514";
-inline constexpr const char *not_null_violation = "23502";
-inline constexpr const char *lock_not_available = "55P03";
-inline constexpr const char *cardinality_violation = "21000";
-} // namespace sqlstate
-
 // Always double-quotes, so that no name can be mistaken for a keyword or change case.
 std::string quote_identifier(std::string_view name);
 

@@ -20,6 +20,24 @@ std::vector<TableColumn> non_key_columns(const UpsertRequest &request)
     return columns;
 }
 
+// The stored row x has the source row s's key.
+std::string same_key(const UpsertRequest &request)
+{
+    return join_columns(
+        request.key_columns,
+        [](const TableColumn &column) {
+            return column_in("x", column) + " " + column.equals + " " + column_in("s", column);
+        },
+        " AND ");
+}
+
+// Every other column the source provides is not distinct in x and s; empty when there is none.
+std::string same_values(const std::vector<TableColumn> &values)
+{
+    return join_columns(
+        values, [](const TableColumn &column) { return not_distinct(column, "x", "s"); }, " AND ");
+}
+
 } // namespace
 
 void validate_upsert_request(const UpsertRequest &request)
@@ -53,19 +71,12 @@ std::string upsert_check_sql(const UpsertRequest &request)
 
 std::string upsert_changed_keys_sql(const UpsertRequest &request)
 {
-    std::string key_match = join_columns(
-        request.key_columns,
-        [](const TableColumn &column) {
-            return column_in("x", column) + " " + column.equals + " " + column_in("s", column);
-        },
-        " AND ");
-    std::string same_values = join_columns(
-        non_key_columns(request),
-        [](const TableColumn &column) { return not_distinct(column, "x", "s"); }, " AND ");
+    const std::string unchanged = same_values(non_key_columns(request));
     return "SELECT pg_catalog.count(*) FROM (" +
            typed_source(request.source_query, request.source_columns) +
-           ") AS s WHERE EXISTS (SELECT FROM " + request.target + " AS x WHERE " + key_match +
-           (same_values.empty() ? " AND false" : " AND NOT (" + same_values + ")") + ")";
+           ") AS s WHERE EXISTS (SELECT FROM " + request.target + " AS x WHERE " +
+           same_key(request) + (unchanged.empty() ? " AND false" : " AND NOT (" + unchanged + ")") +
+           ")";
 }
 
 std::string upsert_sql(const UpsertRequest &request, bool partitioned)
@@ -76,14 +87,8 @@ std::string upsert_sql(const UpsertRequest &request, bool partitioned)
     });
     std::string source_columns = join_columns(
         request.source_columns, [](const TableColumn &column) { return column_in("s", column); });
-    std::string key_match = join_columns(
-        request.key_columns,
-        [](const TableColumn &column) {
-            return column_in("x", column) + " " + column.equals + " " + column_in("s", column);
-        },
-        " AND ");
-    std::string same_values = join_columns(
-        values, [](const TableColumn &column) { return not_distinct(column, "x", "s"); }, " AND ");
+    const std::string key_match = same_key(request);
+    const std::string unchanged = same_values(values);
     std::string keys = join_columns(request.key_columns, [](const TableColumn &column) {
         return quote_identifier(column.name);
     });
@@ -109,7 +114,7 @@ std::string upsert_sql(const UpsertRequest &request, bool partitioned)
     return "WITH written AS (INSERT INTO " + request.target + " AS t (" + columns + ") SELECT " +
            source_columns + " FROM (" + typed_source(request.source_query, request.source_columns) +
            ") AS s WHERE NOT EXISTS (SELECT FROM " + request.target + " AS x WHERE " + key_match +
-           (same_values.empty() ? "" : " AND " + same_values) + " OFFSET 0) ON CONFLICT (" + keys +
+           (unchanged.empty() ? "" : " AND " + unchanged) + " OFFSET 0) ON CONFLICT (" + keys +
            ") " + conflict + " RETURNING " +
            (partitioned ? "NULL::pg_catalog.bool" : "t.xmax OPERATOR(pg_catalog.=) 0") +
            " AS inserted) SELECT pg_catalog.count(*) FILTER (WHERE w.inserted), "
