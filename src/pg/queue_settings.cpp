@@ -4,6 +4,7 @@
 #include "core/queue_rules.hpp"
 
 #include "pg/error_bridge.hpp"
+#include "pg/result_row.hpp"
 #include "pg/queue_table.hpp"
 
 extern "C" {
@@ -28,10 +29,6 @@ IDEMPOTENT_FUNCTION(idempotent_queue_settings)
 {
     require_argument(fcinfo, 0, "queue");
     const QueueTable *queue = open_queue(PG_GETARG_OID(0));
-    TupleDesc descriptor = nullptr;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-        elog(ERROR, "idempotent_queue_settings: the result type is not a row type");
-    descriptor = BlessTupleDesc(descriptor);
     Datum values[6] = {
         CStringGetDatum(queue->status_column),
         CStringGetDatum(queue->priority_column),
@@ -48,5 +45,5 @@ IDEMPOTENT_FUNCTION(idempotent_queue_settings)
             namestrcpy(name, DatumGetCString(values[i]));
             values[i] = NameGetDatum(name);
         }
-    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+    PG_RETURN_DATUM(result_row(fcinfo, values, nulls));
 }

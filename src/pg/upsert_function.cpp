@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pg/error_bridge.hpp"
+#include "pg/result_row.hpp"
 #include "pg/window_spi.hpp"
 
 extern "C" {
@@ -228,12 +229,8 @@ IDEMPOTENT_FUNCTION(idempotent_upsert)
 
     UpsertOutcome outcome = upsert(arguments);
 
-    TupleDesc descriptor;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-        elog(ERROR, "idempotent_upsert must return a row");
-    descriptor = BlessTupleDesc(descriptor);
-    Datum values[3] = {Int64GetDatum(outcome.inserted), Int64GetDatum(outcome.updated),
-                       Int64GetDatum(outcome.unchanged)};
-    bool nulls[3] = {false, false, false};
-    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+    const Datum values[3] = {Int64GetDatum(outcome.inserted), Int64GetDatum(outcome.updated),
+                             Int64GetDatum(outcome.unchanged)};
+    const bool nulls[3] = {false, false, false};
+    PG_RETURN_DATUM(result_row(fcinfo, values, nulls));
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pg/error_bridge.hpp"
+#include "pg/result_row.hpp"
 #include "pg/window_partitions.hpp"
 #include "pg/window_spi.hpp"
 
@@ -468,12 +469,8 @@ IDEMPOTENT_FUNCTION(idempotent_replace_window)
 
     WindowOutcome outcome = replace_window(fcinfo, arguments);
 
-    TupleDesc descriptor;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-        elog(ERROR, "idempotent_replace_window must return a row");
-    descriptor = BlessTupleDesc(descriptor);
-    Datum values[3] = {Int64GetDatum(outcome.deleted), Int64GetDatum(outcome.inserted),
-                       BoolGetDatum(outcome.skipped)};
-    bool nulls[3] = {false, false, false};
-    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+    const Datum values[3] = {Int64GetDatum(outcome.deleted), Int64GetDatum(outcome.inserted),
+                             BoolGetDatum(outcome.skipped)};
+    const bool nulls[3] = {false, false, false};
+    PG_RETURN_DATUM(result_row(fcinfo, values, nulls));
 }
