@@ -143,6 +143,36 @@ SELECT pg_temp.try($$UPDATE jobs SET status = 'pending' WHERE id = 5$$);
 SELECT pg_temp.refused('jobs', $$UPDATE jobs SET status = 'failed' WHERE id = 5$$);
 INSERT INTO jobs (id, payload, status) VALUES (7, 'inserted done', 'done');
 DELETE FROM jobs WHERE id = 7;
+-- The status column attach added holds only the four labels: an inserted row with another
+-- status is refused (23514) by the label trigger, in a COPY too.
+SELECT pg_temp.refused('jobs', $$INSERT INTO jobs (id, payload, status) VALUES (7, 'x', 'bogus')$$);
+SELECT pg_temp.refused('jobs', $$INSERT INTO jobs (id, payload, status)
+                                 VALUES (7, 'x', 'pending'), (8, 'y', 'Done')$$);
+SELECT pg_temp.refused('jobs', $$COPY jobs (id, payload, status) FROM PROGRAM 'printf "7\tx\tbogus\n"'$$);
+SELECT pg_temp.refused('jobs', $$UPDATE jobs SET status = NULL WHERE id = 1$$);
+SELECT pg_temp.refused('jobs', $$SELECT idempotent_status_guard()$$);
+
+-- A table attached by an earlier build kept the labels with a CHECK constraint, which every
+-- UPDATE reads and plans again; attaching it again replaces the CHECK with the label trigger
+-- and keeps the settings.
+CREATE TABLE legacy (id int PRIMARY KEY);
+SELECT idempotent_queue_attach('legacy', max_attempts => 3);
+DROP TRIGGER idempotent_status_label ON legacy;
+ALTER TABLE legacy ADD CHECK (status IN ('pending', 'processing', 'done', 'failed'));
+INSERT INTO legacy VALUES (1);
+SELECT conname FROM pg_constraint WHERE conrelid = 'legacy'::regclass AND contype = 'c';
+SELECT idempotent_queue_attach('legacy');
+SELECT conname FROM pg_constraint WHERE conrelid = 'legacy'::regclass AND contype = 'c';
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'legacy'::regclass ORDER BY tgname;
+SELECT max_attempts FROM idempotent_queue_settings('legacy');
+SELECT pg_temp.refused('legacy', $$INSERT INTO legacy VALUES (2, 'bogus')$$);
+SELECT id, claim_token FROM idempotent_claim(NULL::legacy);
+SELECT idempotent_complete('legacy', 1, 1);
+-- A status column the table already had keeps its values as they are: no label trigger.
+CREATE TABLE own_status (id int PRIMARY KEY, status text NOT NULL DEFAULT 'pending');
+SELECT idempotent_queue_attach('own_status');
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'own_status'::regclass ORDER BY tgname;
+DROP TABLE legacy, own_status;
 
 -- Claim order is priority, then key; rows whose run_after is ahead wait.
 CREATE TABLE prioritised (name text PRIMARY KEY, prio int NOT NULL);

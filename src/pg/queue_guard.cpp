@@ -1,6 +1,8 @@
 // idempotent_status_guard(): the BEFORE UPDATE row trigger that attach installs. It refuses an
 // illegal status transition and a claim token that would decrease, for the extension's updates
-// and plain ones alike. An update that changes neither the status nor the token (by their
+// and plain ones alike. As the AFTER INSERT row trigger idempotent_status_label (whose WHEN
+// clause calls it only for a row with another status) it refuses an inserted row whose status
+// is not one of the four labels. An update that changes neither the status nor the token (by their
 // types' equality, as IS DISTINCT FROM would tell) returns at once. That test is done here
 // rather than in a WHEN clause: the executor reads and plans a WHEN clause again for every
 // statement, which cost the queue's own one-row updates more than calling the trigger does.
@@ -79,17 +81,34 @@ int required_column(Relation relation, const char *name)
     return column;
 }
 
+// Raises 23514 unless the inserted row's status is one of the four labels.
+void check_label(Relation relation, HeapTuple row, int status)
+{
+    const char *text = SPI_getvalue(row, RelationGetDescr(relation), status);
+    if (text != nullptr && queue::parse_status(text) != queue::Status::unknown)
+        return;
+    ereport(ERROR, (errcode(ERRCODE_CHECK_VIOLATION),
+                    errmsg("row %s of queue %s has status %s%s%s, not one of the four labels",
+                           key_of(relation, row), table_name(relation), text != nullptr ? "\"" : "",
+                           text != nullptr ? text : "NULL", text != nullptr ? "\"" : ""),
+                    errhint("A queue row is pending, processing, done or failed.")));
+}
+
 } // namespace
 
 IDEMPOTENT_FUNCTION(idempotent_status_guard)
 {
     auto *trigger_data = reinterpret_cast<TriggerData *>(fcinfo->context);
-    if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigger_data->tg_event) ||
-        !TRIGGER_FIRED_FOR_ROW(trigger_data->tg_event) ||
-        !TRIGGER_FIRED_BY_UPDATE(trigger_data->tg_event))
+    const bool called_as_trigger =
+        CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_FOR_ROW(trigger_data->tg_event);
+    const bool guards_update = called_as_trigger && TRIGGER_FIRED_BEFORE(trigger_data->tg_event) &&
+                               TRIGGER_FIRED_BY_UPDATE(trigger_data->tg_event);
+    const bool checks_insert = called_as_trigger && TRIGGER_FIRED_AFTER(trigger_data->tg_event) &&
+                               TRIGGER_FIRED_BY_INSERT(trigger_data->tg_event);
+    if (!guards_update && !checks_insert)
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("idempotent_status_guard() must run as a BEFORE UPDATE row "
-                               "trigger"),
+                        errmsg("idempotent_status_guard() must run as a BEFORE UPDATE or an "
+                               "AFTER INSERT row trigger"),
                         errhint("idempotent_queue_attach() installs it.")));
     const Trigger *trigger = trigger_data->tg_trigger;
     const std::string_view status_setting =
@@ -102,6 +121,10 @@ IDEMPOTENT_FUNCTION(idempotent_status_guard)
     HeapTuple old_row = trigger_data->tg_trigtuple;
     HeapTuple new_row = trigger_data->tg_newtuple;
     const int status = required_column(relation, status_column);
+    if (checks_insert) {
+        check_label(relation, old_row, status);
+        return PointerGetDatum(nullptr);
+    }
     const int token = required_column(relation, "claim_token");
     if (unchanged(old_row, new_row, descriptor, status) &&
         unchanged(old_row, new_row, descriptor, token))

@@ -7,7 +7,8 @@ CREATE FUNCTION idempotent_status_guard() RETURNS trigger
     AS 'MODULE_PATHNAME', 'idempotent_status_guard'
     LANGUAGE C;
 COMMENT ON FUNCTION idempotent_status_guard() IS
-    'Queue guard trigger: refuses illegal status transitions and decreasing claim tokens';
+    'Queue guard trigger: refuses illegal status transitions, decreasing claim tokens and '
+    'inserted rows whose status is not one of the four labels';
 
 CREATE FUNCTION idempotent_queue_notify() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -67,6 +68,13 @@ DECLARE
     pending_index name;
     lease_index name;
     arguments text;
+    -- The status column attach created is kept to the four labels: on insert by the label
+    -- trigger (updates are the guard's), or, on tables attached by an earlier build, by a CHECK
+    -- constraint, which re-attaching replaces with the trigger.
+    label_exists boolean := false;
+    old_check name;
+    label_wanted boolean;
+    rebuild boolean;
 BEGIN
     IF queue IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'queue must not be NULL';
@@ -98,6 +106,15 @@ BEGIN
                s.retry_backoff_max, s.notify
         INTO old_status, old_priority, old_max_attempts, old_backoff, old_backoff_max, old_notify
         FROM @extschema@.idempotent_queue_settings(queue) s;
+        label_exists := EXISTS (SELECT FROM pg_trigger
+                                WHERE tgrelid = queue AND tgname = 'idempotent_status_label');
+        SELECT c.conname INTO old_check
+        FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid
+        WHERE c.conrelid = queue AND c.contype = 'c' AND a.attname = old_status
+          AND c.conkey = ARRAY[a.attnum]
+          AND pg_get_constraintdef(c.oid) = format(
+              'CHECK ((%I = ANY (ARRAY[''pending''::text, ''processing''::text, ''done''::text, '
+              '''failed''::text])))', old_status);
     END IF;
     new_status := coalesce(status_column, old_status);
     new_priority := coalesce(priority_column, old_priority);
@@ -125,10 +142,11 @@ BEGIN
     -- The status column: ours, or an existing text, varchar or enum column with the four labels.
     SELECT atttypid INTO status_type FROM pg_attribute
     WHERE attrelid = queue AND attname = new_status AND attnum > 0 AND NOT attisdropped;
+    label_wanted := status_type IS NULL
+                    OR (new_status = old_status AND (label_exists OR old_check IS NOT NULL));
     IF status_type IS NULL THEN
-        additions := additions || format(
-            'ADD COLUMN %I text NOT NULL DEFAULT ''pending'' CHECK (%I IN (''pending'', '
-            '''processing'', ''done'', ''failed''))', new_status, new_status);
+        additions := additions ||
+            format('ADD COLUMN %I text NOT NULL DEFAULT ''pending''', new_status);
     ELSIF status_type NOT IN ('text'::regtype, 'varchar'::regtype)
           AND (SELECT count(*) FROM pg_enum WHERE enumtypid = status_type
                AND enumlabel IN ('pending', 'processing', 'done', 'failed')) <> 4 THEN
@@ -160,6 +178,11 @@ BEGIN
                                  queue, existing_type::regtype, wanted.type);
         END IF;
     END LOOP;
+    -- A CHECK constraint is read and planned again by every UPDATE of the table, the queue's
+    -- own one-row updates included, which cost more than the rest of the checks together.
+    IF old_check IS NOT NULL AND new_status = old_status THEN
+        additions := additions || format('DROP CONSTRAINT %I', old_check);
+    END IF;
     IF cardinality(additions) > 0 THEN
         EXECUTE format('ALTER TABLE %I.%I %s', schema_name, table_name,
                        array_to_string(additions, ', '));
@@ -186,10 +209,13 @@ BEGIN
                        lease_index, schema_name, table_name, new_status);
     END IF;
 
-    IF NOT attached OR new_status <> old_status
+    -- An earlier build's guard had a WHEN clause, which every UPDATE read and planned again:
+    -- the migration from the CHECK replaces it too.
+    rebuild := NOT attached OR new_status <> old_status
        OR new_priority IS DISTINCT FROM old_priority OR new_max_attempts <> old_max_attempts
        OR new_backoff <> old_backoff OR new_backoff_max <> old_backoff_max
-       OR new_notify <> old_notify THEN
+       OR new_notify <> old_notify OR label_wanted <> label_exists;
+    IF rebuild THEN
         SELECT string_agg(quote_literal(a), ', ') INTO arguments
         FROM unnest(ARRAY[
             'status_column=' || new_status,
@@ -205,6 +231,20 @@ BEGIN
         EXECUTE format('CREATE TRIGGER idempotent_status_guard BEFORE UPDATE ON %I.%I '
                        'FOR EACH ROW EXECUTE FUNCTION @extschema@.idempotent_status_guard(%s)',
                        schema_name, table_name, arguments);
+        IF label_exists THEN
+            EXECUTE format('DROP TRIGGER idempotent_status_label ON %I.%I',
+                           schema_name, table_name);
+        END IF;
+        -- AFTER, with the test in WHEN: a row with a valid label queues no trigger event, and
+        -- COPY keeps inserting in batches, which a BEFORE row trigger would prevent.
+        IF label_wanted THEN
+            EXECUTE format('CREATE TRIGGER idempotent_status_label AFTER INSERT ON %I.%I '
+                           'FOR EACH ROW WHEN (NEW.%I IS NULL OR NEW.%I NOT IN (''pending'', '
+                           '''processing'', ''done'', ''failed'')) '
+                           'EXECUTE FUNCTION @extschema@.idempotent_status_guard(%L)',
+                           schema_name, table_name, new_status, new_status,
+                           'status_column=' || new_status);
+        END IF;
         IF old_notify THEN
             EXECUTE format('DROP TRIGGER idempotent_notify ON %I.%I', schema_name, table_name);
         END IF;
