@@ -42,11 +42,19 @@ std::string claim_sql(const TableShape &shape, bool after_key, ClaimRows rows)
         shape.priority_column.empty() ? key : quote_identifier(shape.priority_column) + ", " + key;
     const std::string expired =
         status_is(shape, "processing") + " AND lease_expires_at OPERATOR(pg_catalog.<) $1";
-    const std::string due = "SELECT " + key + " FROM " + table + " WHERE " +
-                            status_is(shape, "pending") +
-                            " AND (run_after IS NULL OR run_after OPERATOR(pg_catalog.<=) $1)" +
-                            (after_key ? " AND " + key + " OPERATOR(pg_catalog.>) $6" : "") +
-                            " ORDER BY " + order + " LIMIT $2 FOR UPDATE SKIP LOCKED";
+    const std::string due =
+        "SELECT " + key + " FROM " + table + " WHERE " + status_is(shape, "pending") +
+        " AND (run_after IS NULL OR run_after OPERATOR(pg_catalog.<=) $1)" +
+        (after_key ? " AND " + key + " OPERATOR(pg_catalog.>) $6" : "") + " ORDER BY " + order +
+        (rows == ClaimRows::one_pending ? " LIMIT 1" : " LIMIT $2") + " FOR UPDATE SKIP LOCKED";
+    const std::string update = "UPDATE " + table + " AS q SET " + status +
+                               " = 'processing', attempts = q.attempts OPERATOR(pg_catalog.+) 1, "
+                               "claim_token = q.claim_token OPERATOR(pg_catalog.+) 1, "
+                               "lease_expires_at = $1 OPERATOR(pg_catalog.+) $3, claimed_by = $5 "
+                               "WHERE q." +
+                               key + " OPERATOR(pg_catalog.=) ";
+    if (rows == ClaimRows::one_pending)
+        return update + "(" + due + ") RETURNING q";
     // The lease index serves the first two scans, the pending index the third; SKIP LOCKED
     // makes each of them pass over rows other claims hold instead of waiting for them. The
     // outer LIMIT pulls rows one at a time, so no row is locked that is not claimed.
@@ -65,11 +73,7 @@ std::string claim_sql(const TableShape &shape, bool after_key, ClaimRows rows)
                   " AND attempts OPERATOR(pg_catalog.<) $4 ORDER BY lease_expires_at LIMIT $2 "
                   "FOR UPDATE SKIP LOCKED) AS expired UNION ALL SELECT " +
                   key + " FROM (" + due + ") AS due LIMIT $2) ";
-    return picked + "UPDATE " + table + " AS q SET " + status +
-           " = 'processing', attempts = q.attempts OPERATOR(pg_catalog.+) 1, "
-           "claim_token = q.claim_token OPERATOR(pg_catalog.+) 1, "
-           "lease_expires_at = $1 OPERATOR(pg_catalog.+) $3, claimed_by = $5 WHERE q." +
-           key + " OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT " + key + " FROM picked)) RETURNING q";
+    return picked + update + "ANY (ARRAY(SELECT " + key + " FROM picked)) RETURNING q";
 }
 
 std::string complete_sql(const TableShape &shape)

@@ -23,6 +23,7 @@ struct TableShape {
 enum class ClaimRows {
     pending_and_expired, // the claim as specified
     pending_only,        // the same result when no processing row's lease has ended
+    one_pending,         // pending_only for a batch of one ($2 unused)
 };
 
 // $1 timestamptz now, $2 int4 batch size, $3 interval lease, $4 int4 max_attempts, $5 text
@@ -30,7 +31,9 @@ enum class ClaimRows {
 // expired leases first (oldest first), then pending rows that are due, by priority then key.
 // Returns one column, the whole updated row. With after_key (tables without a priority
 // column), pending rows are taken only above the key $6: see QueueTable::resume_key. With
-// ClaimRows::pending_only, the statement leaves out everything about expired leases ($4 unused).
+// ClaimRows::pending_only, the statement leaves out everything about expired leases ($4 unused);
+// ClaimRows::one_pending also picks its row with a scalar subquery, where the others collect the
+// picked keys into an array, whose index scan sets up array keys for every execution.
 std::string claim_sql(const TableShape &shape, bool after_key = false,
                       ClaimRows rows = ClaimRows::pending_and_expired);
 

@@ -132,13 +132,19 @@ IDEMPOTENT_FUNCTION(idempotent_claim)
         queue->resume_allowed && queue->has_resume_key && now - queue->resume_since < USECS_PER_SEC;
     const bool expired = lease_expired(queue, now);
     if (resume)
-        claimed = claim_into(
-            queue, expired ? QueuePlan::claim_after_key : QueuePlan::claim_pending_after_key,
-            values, nulls, rows, &largest);
+        claimed = claim_into(queue,
+                             expired           ? QueuePlan::claim_after_key
+                             : batch_size == 1 ? QueuePlan::claim_one_after_key
+                                               : QueuePlan::claim_pending_after_key,
+                             values, nulls, rows, &largest);
     if (claimed < static_cast<uint64>(batch_size)) {
-        values[1] = Int32GetDatum(batch_size - static_cast<int32>(claimed));
-        claim_into(queue, expired ? QueuePlan::claim : QueuePlan::claim_pending, values, nulls,
-                   rows, &largest);
+        const int32 remaining = batch_size - static_cast<int32>(claimed);
+        values[1] = Int32GetDatum(remaining);
+        claim_into(queue,
+                   expired          ? QueuePlan::claim
+                   : remaining == 1 ? QueuePlan::claim_one
+                                    : QueuePlan::claim_pending,
+                   values, nulls, rows, &largest);
         queue->resume_since = now;
     }
     if (queue->resume_allowed && largest.found)

@@ -222,6 +222,14 @@ SPIPlanPtr prepare(const QueueTable *queue, QueuePlan which)
         sql = queue::claim_sql(shape, true, queue::ClaimRows::pending_only);
         types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID, queue->key_type};
         break;
+    case QueuePlan::claim_one:
+        sql = queue::claim_sql(shape, false, queue::ClaimRows::one_pending);
+        types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID};
+        break;
+    case QueuePlan::claim_one_after_key:
+        sql = queue::claim_sql(shape, true, queue::ClaimRows::one_pending);
+        types = {TIMESTAMPTZOID, INT4OID, INTERVALOID, INT4OID, TEXTOID, queue->key_type};
+        break;
     case QueuePlan::complete:
         sql = queue::complete_sql(shape);
         types = {queue->key_type, INT8OID};

@@ -21,6 +21,8 @@ enum class QueuePlan {
     claim_after_key,
     claim_pending,
     claim_pending_after_key,
+    claim_one,
+    claim_one_after_key,
     complete,
     extend,
     read_row,

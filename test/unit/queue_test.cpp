@@ -166,6 +166,27 @@ TEST(QueueSql, ResumesAboveAKeyOnlyWhenAsked)
               std::string::npos);
 }
 
+TEST(QueueSql, ClaimsOneRowWithAScalarSubquery)
+{
+    const TableShape plain{"public", "jobs", "id", "status", ""};
+    for (const bool after_key : {false, true}) {
+        const std::string one = claim_sql(plain, after_key, ClaimRows::one_pending);
+        EXPECT_EQ(one.rfind("UPDATE \"public\".\"jobs\" AS q SET \"status\" = 'processing'", 0), 0u)
+            << one;
+        EXPECT_NE(one.find("WHERE q.\"id\" OPERATOR(pg_catalog.=) (SELECT \"id\" FROM "
+                           "\"public\".\"jobs\" WHERE \"status\" OPERATOR(pg_catalog.=) 'pending'"),
+                  std::string::npos)
+            << one;
+        EXPECT_NE(one.find("ORDER BY \"id\" LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING q"),
+                  std::string::npos)
+            << one;
+        EXPECT_EQ(one.find("$2"), std::string::npos) << one;
+        EXPECT_EQ(one.find("$4"), std::string::npos) << one;
+        EXPECT_EQ(one.find("lease_expires_at OPERATOR(pg_catalog.<)"), std::string::npos) << one;
+        EXPECT_EQ(one.find("OPERATOR(pg_catalog.>) $6") != std::string::npos, after_key) << one;
+    }
+}
+
 TEST(QueueSql, LeavesOutExpiredLeasesOnlyWhenAsked)
 {
     const TableShape plain{"public", "jobs", "id", "status", ""};
