@@ -14,6 +14,7 @@
 extern "C" {
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "utils/datum.h"
 #include "utils/rel.h"
 #include "utils/typcache.h"
 }
@@ -23,8 +24,20 @@ using namespace idempotent;
 namespace
 {
 
+// A text or varchar status is read in place: the output function (a catalog lookup and a copy)
+// is needed only for an enum. A long value is never one of the labels, whatever its storage.
 queue::Status status_of(HeapTuple row, TupleDesc descriptor, int column)
 {
+    const Oid type = TupleDescAttr(descriptor, column - 1)->atttypid;
+    if (type == TEXTOID || type == VARCHAROID) {
+        bool is_null = false;
+        const Datum value = heap_getattr(row, column, descriptor, &is_null);
+        if (is_null || (VARATT_IS_EXTENDED(DatumGetPointer(value)) &&
+                        !VARATT_IS_SHORT(DatumGetPointer(value))))
+            return queue::Status::unknown;
+        const auto *label = reinterpret_cast<const text *>(DatumGetPointer(value));
+        return queue::parse_status(std::string_view(VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label)));
+    }
     const char *text = SPI_getvalue(row, descriptor, column);
     return queue::parse_status(text != nullptr ? text : "");
 }
@@ -65,6 +78,9 @@ bool unchanged(HeapTuple old_row, HeapTuple new_row, TupleDesc descriptor, int c
     if (old_null || new_null)
         return old_null && new_null;
     const Form_pg_attribute attribute = TupleDescAttr(descriptor, column - 1);
+    // The same bytes are the same value, for every type and collation: no equality call.
+    if (datum_image_eq(old_value, new_value, attribute->attbyval, attribute->attlen))
+        return true;
     TypeCacheEntry *type = lookup_type_cache(attribute->atttypid, TYPECACHE_EQ_OPR_FINFO);
     return OidIsValid(type->eq_opr_finfo.fn_oid) &&
            DatumGetBool(FunctionCall2Coll(&type->eq_opr_finfo, attribute->attcollation, old_value,
