@@ -160,3 +160,21 @@ SELECT pg_temp.refused($$SELECT idempotent_upsert('accounts', 'SELECT 1 AS id, '
 RESET ROLE;
 REVOKE ALL ON accounts FROM regress_upsert_writer;
 DROP ROLE regress_upsert_writer;
+
+-- The generated statements run without JIT unless the source query alone would be compiled;
+-- the caller's setting is back afterwards, after an error too.
+SET jit = on;
+SELECT * FROM idempotent_upsert('accounts', $$SELECT 1 AS id, current_setting('jit') AS name$$);
+SELECT name AS jit_during_upsert FROM accounts WHERE id = 1;
+SET jit_above_cost = 0;
+SELECT * FROM idempotent_upsert('accounts', $$SELECT 1 AS id, current_setting('jit') AS name$$);
+SELECT name AS jit_for_a_costly_source FROM accounts WHERE id = 1;
+RESET jit_above_cost;
+SELECT current_setting('jit') AS after_upsert;
+BEGIN;
+SAVEPOINT before_error;
+SELECT * FROM idempotent_upsert('accounts', $$SELECT NULL::int AS id, 'x' AS name$$);
+ROLLBACK TO SAVEPOINT before_error;
+SELECT current_setting('jit') AS after_error;
+COMMIT;
+RESET jit;

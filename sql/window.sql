@@ -264,3 +264,18 @@ RESET ROLE;
 REVOKE ALL ON daily FROM regress_window_writer, regress_window_reader;
 DROP ROLE regress_window_writer;
 DROP ROLE regress_window_reader;
+
+-- The generated statements run without JIT; the caller's setting is back afterwards, after an
+-- error too.
+SET jit = on;
+CALL idempotent_replace_window('daily', 'day', '2026-11-03', '2026-11-04',
+    $$SELECT $1 AS day, 1 AS tenant_id, 'jit' AS name$$);
+SELECT current_setting('jit') AS after_replacement;
+BEGIN;
+SAVEPOINT before_error;
+CALL idempotent_replace_window('daily', 'day', '2026-11-03', '2026-11-04',
+    $$SELECT $2 AS day, 1 AS tenant_id, 'outside' AS name$$);
+ROLLBACK TO SAVEPOINT before_error;
+SELECT current_setting('jit') AS after_error;
+COMMIT;
+RESET jit;

@@ -50,23 +50,57 @@ void validate_upsert_request(const UpsertRequest &request)
                             " it ensures.");
 }
 
-std::string upsert_check_sql(const UpsertRequest &request)
+namespace
+{
+
+// The keys grouped, with their rows counted as n.
+std::string grouped_keys(const UpsertRequest &request)
 {
     std::string keys = join_columns(
         request.key_columns, [](const TableColumn &column) { return column_in("s", column); });
-    std::string null_key = join_columns(
+    return "SELECT " + keys + ", pg_catalog.count(*) AS n FROM (" +
+           typed_source(request.source_query, request.source_columns) + ") AS s GROUP BY " + keys;
+}
+
+// Some key column of the row aliased as qualifier is NULL.
+std::string null_key(const UpsertRequest &request, std::string_view qualifier)
+{
+    return join_columns(
         request.key_columns,
-        [](const TableColumn &column) { return column_in("g", column) + " IS NULL"; }, " OR ");
+        [&](const TableColumn &column) { return column_in(qualifier, column) + " IS NULL"; },
+        " OR ");
+}
+
+} // namespace
+
+std::string upsert_check_sql(const UpsertRequest &request)
+{
+    if (request.key_columns.size() == 1) {
+        const std::string key = column_in("s", request.key_columns.front());
+        return "SELECT pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE " + key +
+               " IS NULL), pg_catalog.count(" + key +
+               ") OPERATOR(pg_catalog.>) "
+               "pg_catalog.count(DISTINCT " +
+               key + ") FROM (" + typed_source(request.source_query, request.source_columns) +
+               ") AS s";
+    }
+    const std::string null_in_group = null_key(request, "g");
+    return "SELECT COALESCE(pg_catalog.sum(g.n), 0)::pg_catalog.int8, COALESCE(pg_catalog.sum(g.n) "
+           "FILTER (WHERE " +
+           null_in_group +
+           "), 0)::pg_catalog.int8, COALESCE(pg_catalog.bool_or(g.n "
+           "OPERATOR(pg_catalog.>) 1) FILTER (WHERE NOT (" +
+           null_in_group + ")), false) FROM (" + grouped_keys(request) + ") AS g";
+}
+
+std::string upsert_duplicate_key_sql(const UpsertRequest &request)
+{
     std::string key_text = join_columns(request.key_columns, [](const TableColumn &column) {
         return "(" + column_in("g", column) + ")::pg_catalog.text";
     });
-    return "SELECT COALESCE(pg_catalog.sum(g.n), 0)::pg_catalog.int8, COALESCE(pg_catalog.sum(g.n) "
-           "FILTER (WHERE " +
-           null_key + "), 0)::pg_catalog.int8, pg_catalog.min(pg_catalog.concat_ws(', ', " +
-           key_text + ")) FILTER (WHERE g.n OPERATOR(pg_catalog.>) 1 AND NOT (" + null_key +
-           ")) FROM (SELECT " + keys + ", pg_catalog.count(*) AS n FROM (" +
-           typed_source(request.source_query, request.source_columns) + ") AS s GROUP BY " + keys +
-           ") AS g";
+    return "SELECT pg_catalog.min(pg_catalog.concat_ws(', ', " + key_text + ")) FROM (" +
+           grouped_keys(request) + ") AS g WHERE g.n OPERATOR(pg_catalog.>) 1 AND NOT (" +
+           null_key(request, "g") + ")";
 }
 
 std::string upsert_changed_keys_sql(const UpsertRequest &request)

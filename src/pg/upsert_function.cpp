@@ -146,14 +146,14 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
 
     std::string check_sql = upsert_check_sql(request);
     int64 rows = 0, null_keys = 0;
-    const char *duplicate = nullptr;
+    bool duplicates = false;
+    int jit_level = call_pg([&] { return suspend_jit_unless(source->jit); });
     call_pg([&] {
         StatementResult check = execute(check_sql.c_str(), 0, nullptr, nullptr, nullptr);
         bool is_null;
         rows = result_int64(check, 1);
         null_keys = result_int64(check, 2);
-        Datum value = result_value(check, 3, &is_null);
-        duplicate = is_null ? nullptr : TextDatumGetCString(value);
+        duplicates = DatumGetBool(result_value(check, 3, &is_null));
     });
     std::string keys =
         join_columns(request.key_columns, [](const TableColumn &column) { return column.name; });
@@ -161,11 +161,19 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
         throw Error(sqlstate::not_null_violation,
                     std::to_string(null_keys) + " source rows have a NULL in key (" + keys + ")",
                     "A NULL key never conflicts, so every re-run would insert the row again.");
-    if (duplicate != nullptr)
+    if (duplicates) {
+        std::string duplicate_sql = upsert_duplicate_key_sql(request);
+        const char *duplicate = call_pg([&] {
+            bool is_null;
+            Datum value = result_value(execute(duplicate_sql.c_str(), 0, nullptr, nullptr, nullptr),
+                                       1, &is_null);
+            return is_null ? "?" : TextDatumGetCString(value);
+        });
         throw Error(sqlstate::cardinality_violation,
                     "key (" + keys + ")=(" + duplicate +
                         ") occurs more than once in the source query",
                     "Each key may appear once: which of its rows should win is not defined.");
+    }
 
     bool partitioned = target->relkind == RELKIND_PARTITIONED_TABLE;
     std::string changed_keys_text = upsert_changed_keys_sql(request);
@@ -187,6 +195,7 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
             outcome.updated = changed_keys < total ? changed_keys : total;
             outcome.inserted = total - outcome.updated;
         }
+        restore_jit(jit_level);
         SPI_finish();
     });
     outcome.unchanged = rows - outcome.inserted - outcome.updated;

@@ -148,6 +148,7 @@ class Replacement
                 elog(ERROR, "SPI_connect failed");
         });
         describe();
+        int jit_level = call_pg([&] { return suspend_jit_unless(source_jit_); });
         lock();
         WindowOutcome outcome{0, 0, false, false};
         Summary contents{};
@@ -180,7 +181,10 @@ class Replacement
             outcome.inserted = contents.rows;
         }
         log(outcome, contents);
-        call_pg([] { SPI_finish(); });
+        call_pg([&] {
+            restore_jit(jit_level);
+            SPI_finish();
+        });
         return outcome;
     }
 
@@ -244,6 +248,7 @@ class Replacement
         request_.source_columns =
             map_source_columns(columns, source_column_names(source), target_->display);
         request_.source_query = source->statement;
+        source_jit_ = source->jit;
         if (a.window_filter != nullptr)
             request_.window_filter = a.window_filter;
         validate_window_request(request_);
@@ -415,6 +420,7 @@ class Replacement
     AttrNumber window_attnum_ = InvalidAttrNumber;
     Bounds bounds_{};
     WindowRequest request_;
+    bool source_jit_ = false;
     std::string extension_schema_;
     Oid owner_ = InvalidOid;
 };

@@ -5,12 +5,14 @@ extern "C" {
 #include "access/table.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
+#include "jit/jit.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parse_coerce.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/plancache.h"
 #include "utils/regproc.h"
 #include "utils/syscache.h"
@@ -191,6 +193,26 @@ void require_table_privilege(const TargetTable *target, AclMode privilege)
         aclcheck_error(result, get_relkind_objtype(target->relkind), target->name);
 }
 
+namespace
+{
+
+bool planned_with_jit(SPIPlanPtr plan)
+{
+    CachedPlan *cached = SPI_plan_get_cached_plan(plan);
+    bool jit = false;
+    ListCell *cell;
+    foreach (cell, cached->stmt_list) {
+        Node *statement = (Node *)lfirst(cell);
+        if (IsA(statement, PlannedStmt) && (((PlannedStmt *)statement)->jitFlags & PGJIT_PERFORM))
+            jit = true;
+    }
+    // An unsaved SPI plan's cached plan belongs to no resource owner.
+    ReleaseCachedPlan(cached, nullptr);
+    return jit;
+}
+
+} // namespace
+
 SourceQuery *describe_source(const char *query, int param_count, Oid *param_types)
 {
     SPIPlanPtr plan = SPI_prepare(query, param_count, param_types);
@@ -219,8 +241,23 @@ SourceQuery *describe_source(const char *query, int param_count, Oid *param_type
     result->column_names = (const char **)palloc(sizeof(char *) * (descriptor->natts + 1));
     for (int i = 0; i < descriptor->natts; ++i)
         result->column_names[i] = pstrdup(NameStr(TupleDescAttr(descriptor, i)->attname));
+    result->jit = planned_with_jit(plan);
     SPI_freeplan(plan);
     return result;
+}
+
+int suspend_jit_unless(bool keep_jit)
+{
+    int level = NewGUCNestLevel();
+    if (!keep_jit)
+        (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                                false);
+    return level;
+}
+
+void restore_jit(int level)
+{
+    AtEOXact_GUC(true, level);
 }
 
 namespace

@@ -57,12 +57,20 @@ struct SourceQuery {
     const char *statement; // the one statement's text, without a trailing semicolon or comment
     int column_count;
     const char **column_names;
+    bool jit; // whether the planner would compile the source query alone with JIT
 };
 
 // Parses and analyzes query, whose parameters have param_types, and checks that it is exactly
 // one read-only statement returning rows: a query, VALUES or WITH ... SELECT, with no
 // data-modifying part and no row lock. Nothing is executed.
 SourceQuery *describe_source(const char *query, int param_count, Oid *param_types);
+
+// Runs the statements that follow without JIT unless keep_jit, until restore_jit(level). The
+// generated statements wrap the source in per-row index probes, whose estimates cross
+// jit_above_cost after a few thousand rows although they run in milliseconds; compiling them
+// cost 10 to 25 ms each. A source query that the planner would compile on its own keeps JIT.
+int suspend_jit_unless(bool keep_jit);
+void restore_jit(int level);
 
 // Checks that filter is one SQL expression (not a clause, not several): raises 42601 otherwise.
 void check_filter_expression(const char *filter);

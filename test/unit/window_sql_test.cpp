@@ -157,3 +157,27 @@ TEST(UpsertSql, FiltersUnchangedRowsBeforeTheInsert)
     request.source_columns = {column("name")};
     EXPECT_THROW(validate_upsert_request(request), Error);
 }
+
+TEST(UpsertSql, CountsDistinctSingleKeysAndGroupsCompositeOnes)
+{
+    UpsertRequest request;
+    request.target = qualified_name("public", "accounts");
+    request.source_columns = {column("id"), column("region"), column("name")};
+    request.key_columns = {column("id")};
+    request.source_query = "SELECT * FROM incoming";
+    std::string check = upsert_check_sql(request);
+    EXPECT_TRUE(contains(check, "pg_catalog.count(s.\"id\") OPERATOR(pg_catalog.>) "
+                                "pg_catalog.count(DISTINCT s.\"id\")"));
+    EXPECT_FALSE(contains(check, "GROUP BY"));
+
+    request.key_columns = {column("id"), column("region")};
+    check = upsert_check_sql(request);
+    EXPECT_TRUE(contains(check, "GROUP BY s.\"id\", s.\"region\""));
+    EXPECT_TRUE(contains(check, "FILTER (WHERE g.\"id\" IS NULL OR g.\"region\" IS NULL)"));
+
+    std::string duplicate = upsert_duplicate_key_sql(request);
+    EXPECT_TRUE(contains(duplicate, "pg_catalog.concat_ws(', ', (g.\"id\")::pg_catalog.text, "
+                                    "(g.\"region\")::pg_catalog.text)"));
+    EXPECT_TRUE(contains(duplicate, "WHERE g.n OPERATOR(pg_catalog.>) 1 AND NOT (g.\"id\" IS "
+                                    "NULL OR g.\"region\" IS NULL)"));
+}
