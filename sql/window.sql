@@ -79,6 +79,42 @@ CALL idempotent_replace_window('daily', 'day', date '2026-11-02', date '2026-11-
 CALL idempotent_replace_window('daily', 'day', date '2026-11-02', date '2026-11-03',
     $$SELECT day, tenant_id, name, CASE WHEN name = 'n2' THEN 5.00 ELSE amount END AS amount, doc FROM staged$$);
 
+-- A change that the type's own hash function cannot see is still a change: a bigint's hash
+-- folds its two halves together, so 1 and 4294967296 hash alike. The sums of the rows' stored
+-- bytes differ, and the rows are compared one by one.
+CREATE TABLE counters (day date, n bigint);
+INSERT INTO counters VALUES ('2026-11-01', 1);
+SELECT hashint8extended(1, 1) = hashint8extended(4294967296, 1) AS same_type_hash;
+CALL idempotent_replace_window('counters', 'day', '2026-11-01', '2026-11-02',
+    $$SELECT $1 AS day, 4294967296::bigint AS n$$);
+CALL idempotent_replace_window('counters', 'day', '2026-11-01', '2026-11-02',
+    $$SELECT $1 AS day, 4294967296::bigint AS n$$);
+SELECT n FROM counters;
+DROP TABLE counters;
+
+-- idempotent_image_hash_sum: order does not matter, duplicates and positions do, NULL is a
+-- value of its own, a value's bytes count however they are stored (compressed or not), and
+-- equal values stored differently differ.
+CREATE TABLE images (k int, t text);
+INSERT INTO images VALUES (1, 'a'), (2, 'b'), (3, NULL), (4, repeat('compressible ', 10000));
+SELECT pg_column_compression(t) AS stored_compressed FROM images WHERE k = 4;
+SELECT (SELECT idempotent_image_hash_sum(k, t) FROM images)
+     = (SELECT idempotent_image_hash_sum(k, t) FROM (SELECT * FROM images ORDER BY k DESC) r) AS any_order,
+       (SELECT idempotent_image_hash_sum(k, t) FROM images)
+     = (SELECT idempotent_image_hash_sum(k, t) FROM (VALUES (1, 'a'), (2, 'b'), (3, NULL),
+                (4, repeat('compressible ', 10000))) v(k, t)) AS same_as_literals,
+       (SELECT idempotent_image_hash_sum(k, t) FROM images)
+     = (SELECT idempotent_image_hash_sum(k, t) FROM (SELECT * FROM images UNION ALL
+                SELECT * FROM images WHERE k = 1) r) AS duplicate_counts,
+       (SELECT idempotent_image_hash_sum(k, t) FROM images)
+     = (SELECT idempotent_image_hash_sum(k, t) FROM (SELECT k, CASE WHEN k = 3 THEN '' ELSE t END
+                FROM images) r(k, t)) AS null_is_empty,
+       (SELECT idempotent_image_hash_sum(1, 2)) = (SELECT idempotent_image_hash_sum(2, 1)) AS positions_swapped,
+       (SELECT idempotent_image_hash_sum(1.0)) = (SELECT idempotent_image_hash_sum(1.00)) AS scales_alike,
+       (SELECT idempotent_image_hash_sum(1.0)) = (SELECT idempotent_image_hash_sum(1.0)) AS same_value;
+SELECT pg_temp.refused($$SELECT idempotent_image_hash_sum(VARIADIC ARRAY[1, 2])$$);
+DROP TABLE images;
+
 -- Only the columns the source provides are compared: these rows equal the window's in them.
 CALL idempotent_replace_window('daily', 'day', date '2026-11-02', date '2026-11-03',
     $$SELECT day, tenant_id, name FROM staged$$);

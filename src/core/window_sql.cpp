@@ -50,6 +50,14 @@ std::string column_list(const std::vector<TableColumn> &columns, std::string_vie
     });
 }
 
+// The sum of the rows' hashes over their stored bytes, which the hash sums' type-specific
+// functions partly fold (a bigint's halves are XORed, for one): see image_hash.cpp.
+std::string image_hash_sum(const WindowRequest &request, std::string_view qualifier)
+{
+    return qualified_name(request.extension_schema, "idempotent_image_hash_sum") + "(" +
+           column_list(request.source_columns, qualifier) + ")";
+}
+
 std::string lock_table(const std::string &extension_schema)
 {
     return qualified_name(extension_schema, "idempotent_window_lock");
@@ -85,7 +93,8 @@ std::string window_bounds_sql(const TableColumn &window_column)
 std::string window_source_summary_sql(const WindowRequest &request)
 {
     std::string source = "(" + typed_source(request.source_query, request.source_columns) + ")";
-    return "SELECT " + summary_columns(request, "s", source) + " FROM " + source + " AS s";
+    return "SELECT " + summary_columns(request, "s", source) + ", " + image_hash_sum(request, "s") +
+           " FROM " + source + " AS s";
 }
 
 std::string window_replace_sql(const WindowRequest &request, bool delete_rows, bool with_hash)
@@ -133,8 +142,9 @@ std::string window_truncate_sql(const std::vector<std::string> &partitions)
 
 std::string window_current_summary_sql(const WindowRequest &request)
 {
-    return "SELECT pg_catalog.count(*), " + row_hash_sum("t", request.source_columns) + " FROM " +
-           request.target + " AS t WHERE " + in_window(request, "t");
+    return "SELECT pg_catalog.count(*), " + row_hash_sum("t", request.source_columns) + ", " +
+           image_hash_sum(request, "t") + " FROM " + request.target + " AS t WHERE " +
+           in_window(request, "t");
 }
 
 std::string window_contained_sql(const WindowRequest &request)

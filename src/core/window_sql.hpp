@@ -17,6 +17,7 @@ struct WindowRequest {
     std::vector<TableColumn> source_columns; // the target columns the source provides
     std::string source_query;                // exactly one read-only statement
     std::string window_filter;               // a boolean expression narrowing the window, or empty
+    std::string extension_schema;            // where idempotent_image_hash_sum lives
 };
 
 // Checks what can be checked without a server: the source provides the window column, the
@@ -29,7 +30,8 @@ std::string window_bounds_sql(const TableColumn &window_column);
 
 // The two statements below return one row: rows, rows outside the window, one outside value as
 // text (NULL when none, or when all outside values are NULL), the rows' hash sum.
-// Over the source rows, before anything is written.
+// Over the source rows, before anything is written; a fifth column is the rows' image hash sum
+// (idempotent_image_hash_sum).
 std::string window_source_summary_sql(const WindowRequest &request);
 // Deletes the window's rows (unless delete_rows is false: they are gone already) and inserts
 // the source's, in one statement; summarizes the inserted rows as the target stored them
@@ -44,11 +46,13 @@ std::string window_rows_sql(const WindowRequest &request);
 // Empties the partitions (quoted, qualified names) that are exactly the window.
 std::string window_truncate_sql(const std::vector<std::string> &partitions);
 
-// The window's current rows: count and hash sum over the columns the source provides.
+// The window's current rows: count, hash sum and image hash sum over the columns the source
+// provides.
 std::string window_current_summary_sql(const WindowRequest &request);
 
 // true when the source rows, as a multiset, are contained in the window's current rows. With
-// equal counts, that is equality.
+// equal counts, that is equality. Needed only when the image hash sums differ although the hash
+// sums agree: rows equal by their types' equality but stored differently.
 std::string window_contained_sql(const WindowRequest &request);
 
 // How a claim on a window of a type maps onto a built-in range type, for the parallel lock.

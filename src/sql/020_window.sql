@@ -74,3 +74,15 @@ CREATE PROCEDURE idempotent_replace_window(
     LANGUAGE C;
 COMMENT ON PROCEDURE idempotent_replace_window IS
     'Atomically replaces the rows of target in [window_start, window_end) of window_column with the rows of source_query';
+
+CREATE FUNCTION idempotent_image_hash_accum(bigint, VARIADIC "any") RETURNS bigint
+    AS 'MODULE_PATHNAME', 'idempotent_image_hash_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE idempotent_image_hash_sum(VARIADIC "any") (
+    SFUNC = idempotent_image_hash_accum,
+    STYPE = bigint,
+    INITCOND = '0',
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE idempotent_image_hash_sum(VARIADIC "any") IS
+    'Order-independent 64-bit hash of rows as their values are stored, byte for byte (docs/window.md)';
