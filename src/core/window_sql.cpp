@@ -132,12 +132,27 @@ std::string window_rows_sql(const WindowRequest &request)
            in_window(request, "t");
 }
 
-std::string window_truncate_sql(const std::vector<std::string> &partitions)
+namespace
+{
+
+std::string name_list(const std::vector<std::string> &names)
 {
     std::string list;
-    for (const std::string &partition : partitions)
-        list += (list.empty() ? "" : ", ") + partition;
-    return "TRUNCATE ONLY " + list;
+    for (const std::string &name : names)
+        list += (list.empty() ? "" : ", ") + name;
+    return list;
+}
+
+} // namespace
+
+std::string window_lock_partitions_sql(const std::vector<std::string> &partitions)
+{
+    return "LOCK TABLE ONLY " + name_list(partitions) + " IN ACCESS EXCLUSIVE MODE";
+}
+
+std::string window_truncate_sql(const std::vector<std::string> &partitions)
+{
+    return "TRUNCATE ONLY " + name_list(partitions);
 }
 
 std::string window_current_summary_sql(const WindowRequest &request)

@@ -43,7 +43,10 @@ std::string window_replace_sql(const WindowRequest &request, bool delete_rows = 
 // The rows the window holds (read through the target, with the target's privileges).
 std::string window_rows_sql(const WindowRequest &request);
 
-// Empties the partitions (quoted, qualified names) that are exactly the window.
+// Locks the partitions (quoted, qualified names) that are exactly the window as TRUNCATE would,
+// before their rows are counted: no row can arrive between the count and the truncation.
+std::string window_lock_partitions_sql(const std::vector<std::string> &partitions);
+// Empties them.
 std::string window_truncate_sql(const std::vector<std::string> &partitions);
 
 // The window's current rows: count, hash sum and image hash sum over the columns the source

@@ -166,6 +166,7 @@ class Replacement
             std::vector<std::string> partitions = partitions_to_truncate();
             outcome.truncated = !partitions.empty();
             if (outcome.truncated) {
+                run_statement(window_lock_partitions_sql(partitions));
                 StatementResult held = run_statement(window_rows_sql(request_));
                 run_statement(window_truncate_sql(partitions));
                 call_pg([&] { outcome.deleted = result_int64(held, 1); });

@@ -181,3 +181,14 @@ TEST(UpsertSql, CountsDistinctSingleKeysAndGroupsCompositeOnes)
     EXPECT_TRUE(contains(duplicate, "WHERE g.n OPERATOR(pg_catalog.>) 1 AND NOT (g.\"id\" IS "
                                     "NULL OR g.\"region\" IS NULL)"));
 }
+
+TEST(WindowSql, LocksWholePartitionsBeforeCountingAndTruncatingThem)
+{
+    std::vector<std::string> partitions = {qualified_name("public", "events_1"),
+                                           qualified_name("public", "events_2")};
+    EXPECT_EQ(window_lock_partitions_sql(partitions),
+              "LOCK TABLE ONLY \"public\".\"events_1\", \"public\".\"events_2\" IN ACCESS "
+              "EXCLUSIVE MODE");
+    EXPECT_EQ(window_truncate_sql(partitions),
+              "TRUNCATE ONLY \"public\".\"events_1\", \"public\".\"events_2\"");
+}
