@@ -147,6 +147,10 @@ IDEMPOTENT_FUNCTION(idempotent_claim)
                    values, nulls, rows, &largest);
         queue->resume_since = now;
     }
+    // Rows claimed with a lease shorter than the probe interval expire before a later claim of
+    // this backend would probe again.
+    note_lease(queue, DatumGetTimestampTz(DirectFunctionCall2(
+                          timestamptz_pl_interval, TimestampTzGetDatum(now), values[2])));
     if (queue->resume_allowed && largest.found)
         remember_resume_key(queue, largest.key);
     SPI_finish();

@@ -46,6 +46,28 @@ void forget_queue_table(Datum, Oid relid)
             entry->valid = false;
 }
 
+// A rolled-back transaction or subtransaction may have hidden an expired lease from a probe
+// (say, by completing the row late): every queue probes again.
+void forget_lease_probes()
+{
+    HASH_SEQ_STATUS scan;
+    hash_seq_init(&scan, queue_tables);
+    while (auto *entry = static_cast<QueueTable *>(hash_seq_search(&scan)))
+        entry->no_expiry_before = DT_NOBEGIN;
+}
+
+void on_transaction_end(XactEvent event, void *)
+{
+    if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+        forget_lease_probes();
+}
+
+void on_subtransaction_end(SubXactEvent event, SubTransactionId, SubTransactionId, void *)
+{
+    if (event == SUBXACT_EVENT_ABORT_SUB)
+        forget_lease_probes();
+}
+
 void create_cache()
 {
     HASHCTL control = {};
@@ -55,6 +77,8 @@ void create_cache()
     queue_tables =
         hash_create("idempotent queue tables", 16, &control, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     CacheRegisterRelcacheCallback(forget_queue_table, 0);
+    RegisterXactCallback(on_transaction_end, nullptr);
+    RegisterSubXactCallback(on_subtransaction_end, nullptr);
 }
 
 // Frees what a stale entry holds. Its plans were kept, so they are freed one by one.
@@ -144,9 +168,8 @@ bool is_lease_index(Relation index, AttrNumber lease, AttrNumber status)
     return strcmp(OidOutputFunctionCall(output, label->constvalue), "processing") == 0;
 }
 
-Oid find_lease_index(Relation relation, AttrNumber status)
+Oid find_lease_index(Relation relation, AttrNumber lease, AttrNumber status)
 {
-    const AttrNumber lease = column_number(relation, "lease_expires_at");
     ListCell *cell = nullptr;
     foreach (cell, RelationGetIndexList(relation)) {
         Relation index = index_open(lfirst_oid(cell), AccessShareLock);
@@ -190,7 +213,9 @@ void build_entry(Relation relation, QueueTable *entry)
     entry->key_by_value = key->attbyval;
     const AttrNumber status_number = column_number(relation, entry->status_column);
     entry->status_type = TupleDescAttr(RelationGetDescr(relation), status_number - 1)->atttypid;
-    entry->lease_index = find_lease_index(relation, status_number);
+    entry->lease_number = column_number(relation, "lease_expires_at");
+    entry->lease_index = find_lease_index(relation, entry->lease_number, status_number);
+    entry->no_expiry_before = DT_NOBEGIN;
     entry->resume_allowed =
         entry->priority_column[0] == '\0' && entry->key_type < FirstNormalObjectId;
     entry->has_resume_key = false;
@@ -295,8 +320,10 @@ QueueTable *open_queue(Oid relid)
     return entry;
 }
 
-bool lease_expired(const QueueTable *queue, TimestampTz now)
+bool lease_expired(QueueTable *queue, TimestampTz now)
 {
+    if (now < queue->no_expiry_before)
+        return false;
     Relation index = OidIsValid(queue->lease_index)
                          ? try_relation_open(queue->lease_index, AccessShareLock)
                          : nullptr;
@@ -306,20 +333,39 @@ bool lease_expired(const QueueTable *queue, TimestampTz now)
     CommandCounterIncrement();
     PushActiveSnapshot(GetTransactionSnapshot());
     Relation table = table_open(queue->relid, NoLock); // open_queue locked it
-    ScanKeyData before_now;
-    ScanKeyInit(&before_now, 1, BTLessStrategyNumber, F_TIMESTAMPTZ_LT, TimestampTzGetDatum(now));
+    // The scan reaches past now by the probe interval, so that a lease ending soon after now
+    // bounds how long later claims may skip the probe.
+    const TimestampTz horizon = now + lease_probe_interval;
+    ScanKeyData before_horizon;
+    ScanKeyInit(&before_horizon, 1, BTLessStrategyNumber, F_TIMESTAMPTZ_LT,
+                TimestampTzGetDatum(horizon));
     IndexScanDesc scan = index_beginscan(table, index, GetActiveSnapshot(), 1, 0);
-    index_rescan(scan, &before_now, 1, nullptr, 0);
+    index_rescan(scan, &before_horizon, 1, nullptr, 0);
     TupleTableSlot *row = table_slot_create(table, nullptr);
     // Every visible version the index leads to is processing with that lease end: an update
-    // of either column is never a HOT update, so it gets an entry of its own.
-    const bool found = index_getnext_slot(scan, ForwardScanDirection, row);
+    // of either column is never a HOT update, so it gets an entry of its own. The first one is
+    // the earliest lease end.
+    TimestampTz earliest = horizon;
+    if (index_getnext_slot(scan, ForwardScanDirection, row)) {
+        bool is_null = false;
+        const Datum lease_end = slot_getattr(row, queue->lease_number, &is_null);
+        earliest = is_null ? now : DatumGetTimestampTz(lease_end);
+    }
     ExecDropSingleTupleTableSlot(row);
     index_endscan(scan);
     table_close(table, NoLock);
     relation_close(index, AccessShareLock);
     PopActiveSnapshot();
-    return found;
+    if (earliest < now)
+        return true;
+    queue->no_expiry_before = earliest;
+    return false;
+}
+
+void note_lease(QueueTable *queue, TimestampTz lease_end)
+{
+    if (lease_end < queue->no_expiry_before)
+        queue->no_expiry_before = lease_end;
 }
 
 SPIPlanPtr queue_plan(QueueTable *queue, QueuePlan which)

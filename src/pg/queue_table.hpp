@@ -51,6 +51,14 @@ struct QueueTable {
     // InvalidOid if the table has none: then every claim runs the statement that looks for
     // expired leases.
     Oid lease_index;
+    AttrNumber lease_number; // lease_expires_at
+    // No lease this backend knows of ends before this time, so until then a claim skips the
+    // lease probe. A probe that finds no expired lease sets it to the earliest lease end it
+    // saw, at most lease_probe_interval ahead; this backend's own claims and extensions lower
+    // it to the leases they grant, and a rollback resets it (the rolled-back changes may have
+    // hidden a lease from the probe). Only leases granted by other backends after the last
+    // probe and shorter than the interval, or set by hand, are noticed up to that much late.
+    TimestampTz no_expiry_before;
     int32 max_attempts;
     double retry_backoff_seconds;
     double retry_backoff_max_seconds;
@@ -77,10 +85,19 @@ inline constexpr const char *guard_trigger_name = "idempotent_status_guard";
 // mode (so it cannot change under the caller) and raises 55000 if it is not an attached queue.
 QueueTable *open_queue(Oid relid);
 
+// How far ahead a lease probe that found no expired lease lets the next claims skip it: the
+// longest a claim may notice a lease late (docs/queue.md, "Claim order").
+inline constexpr int64 lease_probe_interval = 100 * 1000; // microseconds
+
 // Whether some processing row's lease ended before now, as a claim statement would see it
-// (same snapshot rules): one probe of the lease index. True also when there is no lease
-// index to ask. The caller must be connected to SPI.
-bool lease_expired(const QueueTable *queue, TimestampTz now);
+// (same snapshot rules): one probe of the lease index, unless an earlier probe of this backend
+// showed that no lease ends before now (QueueTable::no_expiry_before). True also when there is
+// no lease index to ask. The caller must be connected to SPI.
+bool lease_expired(QueueTable *queue, TimestampTz now);
+
+// Notes a lease this backend granted (a claim or an extension), so that no later claim skips
+// the lease probe past its end.
+void note_lease(QueueTable *queue, TimestampTz lease_end);
 
 // The plan of one of the queue's statements; the caller must be connected to SPI.
 SPIPlanPtr queue_plan(QueueTable *queue, QueuePlan which);

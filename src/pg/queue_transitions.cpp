@@ -155,6 +155,7 @@ IDEMPOTENT_FUNCTION(idempotent_extend)
     Datum values[3] = {key, Int64GetDatum(token), TimestampTzGetDatum(lease_end)};
     queue::RowState row;
     if (update_if_held(queue, QueuePlan::extend, values, key, token, &row)) {
+        note_lease(queue, lease_end);
         SPI_finish();
         PG_RETURN_TIMESTAMPTZ(lease_end);
     }
