@@ -107,6 +107,19 @@ SELECT * FROM idempotent_upsert('readings', 'SELECT g AS id, (g % 3)::text AS va
 SELECT * FROM idempotent_upsert('readings', 'SELECT g AS id, (g % 3)::text AS value FROM generate_series(1, 10) g');
 SELECT tableoid::regclass, count(*) FROM readings GROUP BY 1 ORDER BY 1;
 
+-- A source with joins or subqueries keeps its own plan: the key is then probed as
+-- key = ANY (ARRAY[...]), which only the key's index can answer row by row.
+SELECT * FROM idempotent_upsert('readings',
+    $$SELECT r.id, r.value || '!' AS value FROM readings r JOIN generate_series(1, 3) g ON g = r.id$$);
+SELECT * FROM idempotent_upsert('readings',
+    $$SELECT g AS id, 'new' AS value FROM generate_series(20, 21) g WHERE g NOT IN (SELECT id FROM readings)$$);
+SELECT id, value FROM readings WHERE id <= 3 OR id >= 20 ORDER BY id;
+
+-- With track_counts off, the rows written are known but not which were inserted or updated.
+SET track_counts = off;
+SELECT * FROM idempotent_upsert('readings', 'SELECT g AS id, ''off'' AS value FROM generate_series(21, 22) g');
+RESET track_counts;
+
 -- Inside a caller's transaction it rolls back with it.
 BEGIN;
 SELECT * FROM idempotent_upsert('accounts', $$SELECT 100 AS id, 'temporary' AS name$$);
@@ -122,6 +135,7 @@ CREATE VIEW accounts_view AS SELECT * FROM accounts;
 SELECT call, pg_temp.refused(call) FROM (VALUES
     ($$SELECT idempotent_upsert('accounts', 'SELECT NULL::int AS id, ''x'' AS name')$$),
     ($$SELECT idempotent_upsert('accounts', 'SELECT 1 AS id, ''x'' AS name UNION ALL SELECT 1, ''y''')$$),
+    ($$SELECT idempotent_upsert('accounts', 'SELECT 9 AS id, ''nine'' AS name, ''E8'' AS code')$$),
     ($$SELECT idempotent_upsert('accounts', 'SELECT 1 AS id, ''x'' AS name UNION ALL SELECT 1, ''x''')$$),
     ($$SELECT idempotent_upsert('measurements', 'SELECT ''a'' AS site, date ''2026-11-01'' AS day UNION ALL SELECT ''a'', date ''2026-11-01''')$$),
     ($$SELECT idempotent_upsert('accounts', 'SELECT 9 AS id, ''x'' AS name', ARRAY['name'])$$),

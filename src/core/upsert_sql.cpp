@@ -20,17 +20,6 @@ std::vector<TableColumn> non_key_columns(const UpsertRequest &request)
     return columns;
 }
 
-// The stored row x has the source row s's key.
-std::string same_key(const UpsertRequest &request)
-{
-    return join_columns(
-        request.key_columns,
-        [](const TableColumn &column) {
-            return column_in("x", column) + " " + column.equals + " " + column_in("s", column);
-        },
-        " AND ");
-}
-
 // Every other column the source provides is not distinct in x and s; empty when there is none.
 std::string same_values(const std::vector<TableColumn> &values)
 {
@@ -103,57 +92,32 @@ std::string upsert_duplicate_key_sql(const UpsertRequest &request)
            null_key(request, "g") + ")";
 }
 
-std::string upsert_changed_keys_sql(const UpsertRequest &request)
+std::string upsert_merge_sql(const UpsertRequest &request, KeyProbe probe)
 {
-    const std::string unchanged = same_values(non_key_columns(request));
-    return "SELECT pg_catalog.count(*) FROM (" +
-           typed_source(request.source_query, request.source_columns) +
-           ") AS s WHERE EXISTS (SELECT FROM " + request.target + " AS x WHERE " +
-           same_key(request) + (unchanged.empty() ? " AND false" : " AND NOT (" + unchanged + ")") +
+    const std::vector<TableColumn> values = non_key_columns(request);
+    std::string key_match = join_columns(
+        request.key_columns,
+        [&](const TableColumn &column) {
+            const std::string source_key = column_in("s", column);
+            return column_in("x", column) + " " + column.equals + " " +
+                   (probe == KeyProbe::any_array ? "ANY (ARRAY[" + source_key + "])" : source_key);
+        },
+        " AND ");
+    std::string sql = "MERGE INTO " + request.target + " AS x USING (" +
+                      typed_source(request.source_query, request.source_columns) + ") AS s ON " +
+                      key_match;
+    if (!values.empty())
+        sql += " WHEN MATCHED AND NOT (" + same_values(values) + ") THEN UPDATE SET " +
+               join_columns(values, [](const TableColumn &column) {
+                   return quote_identifier(column.name) + " = " + column_in("s", column);
+               });
+    return sql + " WHEN NOT MATCHED THEN INSERT (" +
+           join_columns(request.source_columns,
+                        [](const TableColumn &column) { return quote_identifier(column.name); }) +
+           ") VALUES (" +
+           join_columns(request.source_columns,
+                        [](const TableColumn &column) { return column_in("s", column); }) +
            ")";
-}
-
-std::string upsert_sql(const UpsertRequest &request, bool partitioned)
-{
-    std::vector<TableColumn> values = non_key_columns(request);
-    std::string columns = join_columns(request.source_columns, [](const TableColumn &column) {
-        return quote_identifier(column.name);
-    });
-    std::string source_columns = join_columns(
-        request.source_columns, [](const TableColumn &column) { return column_in("s", column); });
-    const std::string key_match = same_key(request);
-    const std::string unchanged = same_values(values);
-    std::string keys = join_columns(request.key_columns, [](const TableColumn &column) {
-        return quote_identifier(column.name);
-    });
-
-    std::string conflict;
-    if (values.empty()) {
-        conflict = "DO NOTHING";
-    } else {
-        conflict =
-            "DO UPDATE SET " +
-            join_columns(values,
-                         [](const TableColumn &column) {
-                             return quote_identifier(column.name) + " = " +
-                                    column_in("EXCLUDED", column);
-                         }) +
-            " WHERE NOT (" +
-            join_columns(
-                values,
-                [](const TableColumn &column) { return not_distinct(column, "t", "EXCLUDED"); },
-                " AND ") +
-            ")";
-    }
-    return "WITH written AS (INSERT INTO " + request.target + " AS t (" + columns + ") SELECT " +
-           source_columns + " FROM (" + typed_source(request.source_query, request.source_columns) +
-           ") AS s WHERE NOT EXISTS (SELECT FROM " + request.target + " AS x WHERE " + key_match +
-           (unchanged.empty() ? "" : " AND " + unchanged) + " OFFSET 0) ON CONFLICT (" + keys +
-           ") " + conflict + " RETURNING " +
-           (partitioned ? "NULL::pg_catalog.bool" : "t.xmax OPERATOR(pg_catalog.=) 0") +
-           " AS inserted) SELECT pg_catalog.count(*) FILTER (WHERE w.inserted), "
-           "pg_catalog.count(*) "
-           "FILTER (WHERE NOT w.inserted), pg_catalog.count(*) FROM written AS w";
 }
 
 } // namespace idempotent

@@ -29,16 +29,18 @@ std::string upsert_check_sql(const UpsertRequest &request);
 // on the way to the error that names it.
 std::string upsert_duplicate_key_sql(const UpsertRequest &request);
 
-// One row: rows inserted, rows updated, rows written. For a partitioned target, whose rows
-// cannot return xmax, the first two are 0 and upsert_changed_keys_sql, run just before, tells
-// the updates apart. Source rows equal to the stored ones are filtered out
-// by an anti-join that neither locks nor writes; the ON CONFLICT clause still compares, for
-// rows that a concurrent transaction wrote after the anti-join looked. The anti-join probes the
-// key's index once per source row, as ON CONFLICT does (OFFSET 0 keeps the planner from
-// turning it into a hash join over the whole target).
-std::string upsert_sql(const UpsertRequest &request, bool partitioned = false);
+// How the write finds a source row's stored row: one probe of the key's index per source row,
+// as ON CONFLICT does. With KeyProbe::equality the statement must be planned without hash and
+// merge joins (or the planner may read the whole target to hash it); KeyProbe::any_array
+// compares the key as `x.key = ANY (ARRAY[s.key])`, which only a nested loop over the index
+// can evaluate, at some cost per row, and leaves the planner free for the source's own joins.
+enum class KeyProbe { equality, any_array };
 
-// One row: the source rows whose key is stored with different values.
-std::string upsert_changed_keys_sql(const UpsertRequest &request);
+// MERGE INTO target USING (source) ON key WHEN MATCHED AND <some provided column distinct>
+// THEN UPDATE SET <provided columns> WHEN NOT MATCHED THEN INSERT: a stored row equal to its
+// source row takes no action, so it is neither locked nor written; a changed one is updated
+// in place, without the row lock ON CONFLICT DO UPDATE takes first. A key inserted
+// concurrently raises a unique violation, which the caller retries (docs/upsert.md).
+std::string upsert_merge_sql(const UpsertRequest &request, KeyProbe probe);
 
 } // namespace idempotent

@@ -8,6 +8,7 @@
 
 #include "pg/error_bridge.hpp"
 #include "pg/result_row.hpp"
+#include "pg/upsert_merge.hpp"
 #include "pg/window_spi.hpp"
 
 extern "C" {
@@ -26,6 +27,7 @@ namespace
 // A unique index that ON CONFLICT can use as its arbiter: valid, immediate, without
 // expressions or predicate.
 struct ArbiterIndex {
+    const char *name;
     bool primary;
     int key_count;
     const char **key_names;
@@ -53,6 +55,7 @@ ArbiterIndexes describe_arbiter_indexes(Oid relid)
                       heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
         if (usable) {
             ArbiterIndex *arbiter = &result.indexes[result.count++];
+            arbiter->name = get_rel_name(index->indexrelid);
             arbiter->primary = index->indisprimary;
             arbiter->key_count = index->indnkeyatts;
             arbiter->key_names = (const char **)palloc(sizeof(char *) * index->indnkeyatts);
@@ -73,6 +76,7 @@ struct UpsertArguments {
 };
 
 struct UpsertOutcome {
+    bool counted; // inserted and updated are known (track_counts is on)
     int64 inserted;
     int64 updated;
     int64 unchanged;
@@ -81,6 +85,15 @@ struct UpsertOutcome {
 std::vector<std::string> index_keys(const ArbiterIndex &index)
 {
     std::vector<std::string> keys(index.key_names, index.key_names + index.key_count);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+std::vector<std::string> index_keys_of(const std::vector<TableColumn> &columns)
+{
+    std::vector<std::string> keys;
+    for (const TableColumn &column : columns)
+        keys.push_back(column.name);
     std::sort(keys.begin(), keys.end());
     return keys;
 }
@@ -147,7 +160,7 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
     std::string check_sql = upsert_check_sql(request);
     int64 rows = 0, null_keys = 0;
     bool duplicates = false;
-    int jit_level = call_pg([&] { return suspend_jit_unless(source->jit); });
+    int settings_level = call_pg([&] { return begin_generated_statements(source, true); });
     call_pg([&] {
         StatementResult check = execute(check_sql.c_str(), 0, nullptr, nullptr, nullptr);
         bool is_null;
@@ -175,30 +188,23 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
                     "Each key may appear once: which of its rows should win is not defined.");
     }
 
-    bool partitioned = target->relkind == RELKIND_PARTITIONED_TABLE;
-    std::string changed_keys_text = upsert_changed_keys_sql(request);
-    std::string upsert_text = upsert_sql(request, partitioned);
-    UpsertOutcome outcome{0, 0, 0};
+    // The unique indexes whose violation ON CONFLICT (keys) would have resolved.
+    std::vector<std::string> wanted = index_keys_of(request.key_columns);
+    std::vector<const char *> arbiters;
+    for (int i = 0; i < indexes.count; ++i)
+        if (index_keys(indexes.indexes[i]) == wanted)
+            arbiters.push_back(indexes.indexes[i].name);
+    std::string merge_sql =
+        upsert_merge_sql(request, source->plain ? KeyProbe::equality : KeyProbe::any_array);
+    MergeWrites writes{};
     call_pg([&] {
-        // A partitioned target cannot say which rows were updated; the stored keys with other
-        // values, read just before the write, do (exactly, unless a concurrent transaction
-        // writes the same keys in between).
-        int64 changed_keys =
-            partitioned
-                ? result_int64(execute(changed_keys_text.c_str(), 0, nullptr, nullptr, nullptr), 1)
-                : 0;
-        StatementResult written = execute(upsert_text.c_str(), 0, nullptr, nullptr, nullptr);
-        outcome.inserted = result_int64(written, 1);
-        outcome.updated = result_int64(written, 2);
-        if (partitioned) {
-            int64 total = result_int64(written, 3);
-            outcome.updated = changed_keys < total ? changed_keys : total;
-            outcome.inserted = total - outcome.updated;
-        }
-        restore_jit(jit_level);
+        writes = run_upsert_merge(merge_sql.c_str(), arguments.target, arbiters.data(),
+                                  static_cast<int>(arbiters.size()));
+        end_generated_statements(settings_level);
         SPI_finish();
     });
-    outcome.unchanged = rows - outcome.inserted - outcome.updated;
+    UpsertOutcome outcome{writes.counted, writes.inserted, writes.updated,
+                          rows - static_cast<int64>(writes.processed)};
     return outcome;
 }
 
@@ -240,6 +246,7 @@ IDEMPOTENT_FUNCTION(idempotent_upsert)
 
     const Datum values[3] = {Int64GetDatum(outcome.inserted), Int64GetDatum(outcome.updated),
                              Int64GetDatum(outcome.unchanged)};
-    const bool nulls[3] = {false, false, false};
+    // With track_counts off, the split between inserted and updated rows is unknown.
+    const bool nulls[3] = {!outcome.counted, !outcome.counted, false};
     PG_RETURN_DATUM(result_row(fcinfo, values, nulls));
 }

@@ -148,7 +148,7 @@ class Replacement
                 elog(ERROR, "SPI_connect failed");
         });
         describe();
-        int jit_level = call_pg([&] { return suspend_jit_unless(source_jit_); });
+        int settings_level = call_pg([&] { return begin_generated_statements(source_, false); });
         lock();
         WindowOutcome outcome{0, 0, false, false};
         Summary contents{};
@@ -188,7 +188,7 @@ class Replacement
         }
         log(outcome, contents);
         call_pg([&] {
-            restore_jit(jit_level);
+            end_generated_statements(settings_level);
             SPI_finish();
         });
         return outcome;
@@ -254,7 +254,7 @@ class Replacement
         request_.source_columns =
             map_source_columns(columns, source_column_names(source), target_->display);
         request_.source_query = source->statement;
-        source_jit_ = source->jit;
+        source_ = source;
         if (a.window_filter != nullptr)
             request_.window_filter = a.window_filter;
         validate_window_request(request_);
@@ -423,7 +423,7 @@ class Replacement
     AttrNumber window_attnum_ = InvalidAttrNumber;
     Bounds bounds_{};
     WindowRequest request_;
-    bool source_jit_ = false;
+    const SourceQuery *source_ = nullptr;
     std::string extension_schema_;
     Oid owner_ = InvalidOid;
 };

@@ -211,6 +211,20 @@ bool planned_with_jit(SPIPlanPtr plan)
     return jit;
 }
 
+// One query over one table, VALUES list or function: nothing for the planner to join.
+bool is_plain_scan(List *queries)
+{
+    if (list_length(queries) != 1)
+        return false;
+    const Query *query = linitial_node(Query, queries);
+    if (query->cteList != NIL || query->hasSubLinks || query->setOperations != nullptr ||
+        list_length(query->rtable) != 1)
+        return false;
+    const RangeTblEntry *entry = linitial_node(RangeTblEntry, query->rtable);
+    return entry->rtekind == RTE_RELATION || entry->rtekind == RTE_VALUES ||
+           entry->rtekind == RTE_FUNCTION;
+}
+
 } // namespace
 
 SourceQuery *describe_source(const char *query, int param_count, Oid *param_types)
@@ -242,20 +256,28 @@ SourceQuery *describe_source(const char *query, int param_count, Oid *param_type
     for (int i = 0; i < descriptor->natts; ++i)
         result->column_names[i] = pstrdup(NameStr(TupleDescAttr(descriptor, i)->attname));
     result->jit = planned_with_jit(plan);
+    result->plain = is_plain_scan(source->query_list);
     SPI_freeplan(plan);
     return result;
 }
 
-int suspend_jit_unless(bool keep_jit)
+int begin_generated_statements(const SourceQuery *source, bool per_row_probes)
 {
     int level = NewGUCNestLevel();
-    if (!keep_jit)
-        (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+    auto set = [](const char *name) {
+        (void)set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
                                 false);
+    };
+    if (!source->jit)
+        set("jit");
+    if (per_row_probes && source->plain) {
+        set("enable_hashjoin");
+        set("enable_mergejoin");
+    }
     return level;
 }
 
-void restore_jit(int level)
+void end_generated_statements(int level)
 {
     AtEOXact_GUC(true, level);
 }

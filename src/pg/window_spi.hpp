@@ -57,7 +57,8 @@ struct SourceQuery {
     const char *statement; // the one statement's text, without a trailing semicolon or comment
     int column_count;
     const char **column_names;
-    bool jit; // whether the planner would compile the source query alone with JIT
+    bool jit;   // whether the planner would compile the source query alone with JIT
+    bool plain; // one table, VALUES list or function, without joins, subqueries or CTEs
 };
 
 // Parses and analyzes query, whose parameters have param_types, and checks that it is exactly
@@ -65,12 +66,16 @@ struct SourceQuery {
 // data-modifying part and no row lock. Nothing is executed.
 SourceQuery *describe_source(const char *query, int param_count, Oid *param_types);
 
-// Runs the statements that follow without JIT unless keep_jit, until restore_jit(level). The
-// generated statements wrap the source in per-row index probes, whose estimates cross
-// jit_above_cost after a few thousand rows although they run in milliseconds; compiling them
-// cost 10 to 25 ms each. A source query that the planner would compile on its own keeps JIT.
-int suspend_jit_unless(bool keep_jit);
-void restore_jit(int level);
+// Plans the generated statements that follow, until end_generated_statements(level):
+// - without JIT, unless the source query alone would be compiled. The generated statements
+//   wrap the source in per-row index probes, whose estimates cross jit_above_cost after a few
+//   thousand rows although they run in milliseconds; compiling them cost 10 to 25 ms each.
+// - with per_row_probes, without hash and merge joins: a join of the source with the target
+//   probes the target's index once per source row, as ON CONFLICT does, rather than reading the
+//   whole target to hash it. Only for a source that is a plain scan (SourceQuery::plain), whose
+//   own plan has no join to lose.
+int begin_generated_statements(const SourceQuery *source, bool per_row_probes);
+void end_generated_statements(int level);
 
 // Checks that filter is one SQL expression (not a clause, not several): raises 42601 otherwise.
 void check_filter_expression(const char *filter);

@@ -136,7 +136,7 @@ TEST(WindowSql, ComparesTheColumnsTheSourceProvides)
     EXPECT_TRUE(contains(sql, "EXCEPT ALL SELECT t.\"day\", (t.\"doc\")::pg_catalog.text"));
 }
 
-TEST(UpsertSql, FiltersUnchangedRowsBeforeTheInsert)
+TEST(UpsertSql, MergesUpdatingOnlyRowsThatDiffer)
 {
     UpsertRequest request;
     request.target = qualified_name("public", "accounts");
@@ -145,14 +145,21 @@ TEST(UpsertSql, FiltersUnchangedRowsBeforeTheInsert)
     request.key_columns = {column("id")};
     request.source_query = "SELECT * FROM incoming";
     validate_upsert_request(request);
-    std::string sql = upsert_sql(request);
-    EXPECT_TRUE(contains(sql, "WHERE NOT EXISTS (SELECT FROM \"public\".\"accounts\" AS x WHERE "
-                              "x.\"id\" OPERATOR(\"pg_catalog\".=) s.\"id\" AND "));
-    EXPECT_TRUE(contains(sql, "ON CONFLICT (\"id\") DO UPDATE SET \"name\" = EXCLUDED.\"name\""));
+    std::string sql = upsert_merge_sql(request, KeyProbe::equality);
+    EXPECT_TRUE(contains(sql, "MERGE INTO \"public\".\"accounts\" AS x USING (SELECT "));
+    EXPECT_TRUE(contains(sql, ") AS s ON x.\"id\" OPERATOR(\"pg_catalog\".=) s.\"id\" WHEN "
+                              "MATCHED AND NOT (COALESCE(x.\"name\""));
     EXPECT_TRUE(contains(sql, "(x.\"profile\")::pg_catalog.text"));
+    EXPECT_TRUE(contains(sql, "THEN UPDATE SET \"name\" = s.\"name\", \"profile\" = "
+                              "s.\"profile\" WHEN NOT MATCHED THEN INSERT (\"id\", \"name\", "
+                              "\"profile\") VALUES (s.\"id\", s.\"name\", s.\"profile\")"));
+    EXPECT_TRUE(contains(upsert_merge_sql(request, KeyProbe::any_array),
+                         "ON x.\"id\" OPERATOR(\"pg_catalog\".=) ANY (ARRAY[s.\"id\"])"));
 
     request.source_columns = {column("id")};
-    EXPECT_TRUE(contains(upsert_sql(request), "ON CONFLICT (\"id\") DO NOTHING"));
+    sql = upsert_merge_sql(request, KeyProbe::equality);
+    EXPECT_FALSE(contains(sql, "WHEN MATCHED"));
+    EXPECT_TRUE(contains(sql, "WHEN NOT MATCHED THEN INSERT (\"id\") VALUES (s.\"id\")"));
 
     request.source_columns = {column("name")};
     EXPECT_THROW(validate_upsert_request(request), Error);

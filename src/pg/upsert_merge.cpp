@@ -1,0 +1,112 @@
+#include "pg/upsert_merge.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/pg_inherits.h"
+#include "executor/spi.h"
+#include "pgstat.h"
+#include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+}
+
+namespace idempotent::pg
+{
+namespace
+{
+
+// A concurrent insert of the same key can repeat only while other transactions keep
+// inserting keys of this source; past this many rounds the unique violation is raised.
+constexpr int max_merge_rounds = 1000;
+
+// Tuples this transaction has inserted and updated in relid and its partitions so far.
+void tuples_written(Oid relid, int64 *inserted, int64 *updated)
+{
+    *inserted = 0;
+    *updated = 0;
+    List *relations = find_all_inheritors(relid, NoLock, nullptr);
+    ListCell *cell;
+    foreach (cell, relations) {
+        Datum relation = ObjectIdGetDatum(lfirst_oid(cell));
+        *inserted += DatumGetInt64(DirectFunctionCall1(pg_stat_get_xact_tuples_inserted, relation));
+        *updated += DatumGetInt64(DirectFunctionCall1(pg_stat_get_xact_tuples_updated, relation));
+    }
+    list_free(relations);
+}
+
+bool is_arbiter(const ErrorData *error, const char *const *arbiter_names, int arbiter_count)
+{
+    if (error->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || error->constraint_name == nullptr)
+        return false;
+    for (int i = 0; i < arbiter_count; ++i)
+        if (strcmp(error->constraint_name, arbiter_names[i]) == 0)
+            return true;
+    return false;
+}
+
+// One round in a subtransaction; returns the error of a round that failed on an arbiter index
+// (the subtransaction rolled back), raises every other error.
+ErrorData *merge_round(const char *merge_sql, const char *const *arbiter_names, int arbiter_count,
+                       uint64 *processed)
+{
+    MemoryContext context = CurrentMemoryContext;
+    ResourceOwner owner = CurrentResourceOwner;
+    BeginInternalSubTransaction(nullptr);
+    MemoryContextSwitchTo(context);
+    ErrorData *conflict = nullptr;
+    PG_TRY();
+    {
+        int code = SPI_execute(merge_sql, false, 0);
+        if (code < 0)
+            elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(code));
+        *processed = SPI_processed;
+        ReleaseCurrentSubTransaction();
+        MemoryContextSwitchTo(context);
+        CurrentResourceOwner = owner;
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(context);
+        ErrorData *error = CopyErrorData();
+        FlushErrorState();
+        RollbackAndReleaseCurrentSubTransaction();
+        MemoryContextSwitchTo(context);
+        CurrentResourceOwner = owner;
+        if (!is_arbiter(error, arbiter_names, arbiter_count))
+            ReThrowError(error);
+        conflict = error;
+    }
+    PG_END_TRY();
+    return conflict;
+}
+
+} // namespace
+
+MergeWrites run_upsert_merge(const char *merge_sql, Oid target, const char *const *arbiter_names,
+                             int arbiter_count)
+{
+    MergeWrites writes{pgstat_track_counts, 0, 0, 0};
+    for (int round = 1;; ++round) {
+        int64 inserted_before = 0, updated_before = 0;
+        tuples_written(target, &inserted_before, &updated_before);
+        ErrorData *conflict =
+            merge_round(merge_sql, arbiter_names, arbiter_count, &writes.processed);
+        if (conflict == nullptr) {
+            tuples_written(target, &writes.inserted, &writes.updated);
+            writes.inserted -= inserted_before;
+            writes.updated -= updated_before;
+            return writes;
+        }
+        if (IsolationUsesXactSnapshot())
+            ereport(ERROR,
+                    (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                     errmsg("could not serialize access due to a concurrent insert of a key"),
+                     errdetail("%s", conflict->detail != nullptr ? conflict->detail : ""),
+                     errhint("Retry the transaction: its snapshot predates the key's row.")));
+        if (round == max_merge_rounds)
+            ReThrowError(conflict);
+        CHECK_FOR_INTERRUPTS();
+    }
+}
+
+} // namespace idempotent::pg
