@@ -132,6 +132,8 @@ CREATE TABLE partial_key (id int, v int);
 CREATE UNIQUE INDEX ON partial_key (id) WHERE v > 0;
 CREATE TABLE deferred_key (id int UNIQUE DEFERRABLE, v int);
 CREATE VIEW accounts_view AS SELECT * FROM accounts;
+CREATE TABLE ruled (id int PRIMARY KEY, v int);
+CREATE RULE ruled_skip AS ON INSERT TO ruled WHERE NEW.v < 0 DO INSTEAD NOTHING;
 SELECT call, pg_temp.refused(call) FROM (VALUES
     ($$SELECT idempotent_upsert('accounts', 'SELECT NULL::int AS id, ''x'' AS name')$$),
     ($$SELECT idempotent_upsert('accounts', 'SELECT 1 AS id, ''x'' AS name UNION ALL SELECT 1, ''y''')$$),
@@ -156,6 +158,7 @@ SELECT call, pg_temp.refused(call) FROM (VALUES
     ($$SELECT idempotent_upsert('accounts', NULL)$$),
     ($$SELECT idempotent_upsert(NULL, 'SELECT 1 AS id')$$),
     ($$SELECT idempotent_upsert('accounts_view', 'SELECT 1 AS id')$$),
+    ($$SELECT idempotent_upsert('ruled', 'SELECT 1 AS id, 1 AS v')$$),
     ($$SELECT idempotent_upsert('no_key', 'SELECT 1 AS id')$$),
     ($$SELECT idempotent_upsert('no_key', 'SELECT 1 AS id', ARRAY['id'])$$),
     ($$SELECT idempotent_upsert('partial_key', 'SELECT 1 AS id', ARRAY['id'])$$),

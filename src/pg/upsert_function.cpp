@@ -36,6 +36,7 @@ struct ArbiterIndex {
 struct ArbiterIndexes {
     int count;
     ArbiterIndex *indexes;
+    bool has_rules; // of the table: MERGE refuses it, as INSERT ... ON CONFLICT does
 };
 
 ArbiterIndexes describe_arbiter_indexes(Oid relid)
@@ -43,7 +44,7 @@ ArbiterIndexes describe_arbiter_indexes(Oid relid)
     Relation relation = table_open(relid, AccessShareLock);
     List *index_oids = RelationGetIndexList(relation);
     ArbiterIndexes result{
-        0, (ArbiterIndex *)palloc0(sizeof(ArbiterIndex) * (list_length(index_oids) + 1))};
+        0, (ArbiterIndex *)palloc0(sizeof(ArbiterIndex) * (list_length(index_oids) + 1)), false};
     ListCell *cell;
     foreach (cell, index_oids) {
         HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(cell)));
@@ -64,6 +65,7 @@ ArbiterIndexes describe_arbiter_indexes(Oid relid)
         }
         ReleaseSysCache(tuple);
     }
+    result.has_rules = relation->rd_rules != nullptr;
     table_close(relation, NoLock);
     return result;
 }
@@ -147,6 +149,11 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
     SourceQuery *source =
         call_pg([&] { return describe_source(arguments.source_query, 0, nullptr); });
 
+    if (indexes.has_rules)
+        throw Error(sqlstate::feature_not_supported,
+                    "table " + std::string(target->display) + " has rules",
+                    "Rules rewrite the statement that writes the rows; write through a table "
+                    "without rules, or replace them with triggers.");
     std::vector<TableColumn> columns = table_columns(target);
     UpsertRequest request;
     request.target = qualified_name(target->schema, target->name);

@@ -211,15 +211,17 @@ bool planned_with_jit(SPIPlanPtr plan)
     return jit;
 }
 
-// One query over one table, VALUES list or function: nothing for the planner to join.
+// One query over at most one table, VALUES list or function: nothing for the planner to join.
 bool is_plain_scan(List *queries)
 {
     if (list_length(queries) != 1)
         return false;
     const Query *query = linitial_node(Query, queries);
     if (query->cteList != NIL || query->hasSubLinks || query->setOperations != nullptr ||
-        list_length(query->rtable) != 1)
+        list_length(query->rtable) > 1)
         return false;
+    if (query->rtable == NIL)
+        return true;
     const RangeTblEntry *entry = linitial_node(RangeTblEntry, query->rtable);
     return entry->rtekind == RTE_RELATION || entry->rtekind == RTE_VALUES ||
            entry->rtekind == RTE_FUNCTION;
