@@ -301,6 +301,21 @@ REVOKE ALL ON daily FROM regress_window_writer, regress_window_reader;
 DROP ROLE regress_window_writer;
 DROP ROLE regress_window_reader;
 
+-- Whichever way a run goes, equal contents log equal digests: a written run hashes the rows
+-- it inserts (skip_unchanged => false), a compared one the source's rows, a skipped one too.
+CREATE TABLE digests (day date, tenant int, v numeric);
+CALL idempotent_replace_window('digests', 'day', '2026-11-01', '2026-11-02',
+    $$SELECT $1 AS day, t AS tenant, t * 1.5 AS v FROM generate_series(1, 3) t$$,
+    skip_unchanged => false);
+CALL idempotent_replace_window('digests', 'day', '2026-11-01', '2026-11-02',
+    $$SELECT $1 AS day, t AS tenant, t * 1.5 AS v FROM generate_series(1, 3) t$$);
+CALL idempotent_replace_window('digests', 'day', '2026-11-01', '2026-11-02',
+    $$SELECT $1 AS day, t AS tenant, t * 1.5 AS v FROM generate_series(1, 3) t$$,
+    skip_unchanged => false, window_filter => 'tenant > 0');
+SELECT count(*) AS runs, count(DISTINCT contents_digest) AS digests, bool_or(skipped) AS one_skipped
+FROM idempotent_window_run WHERE target = 'digests'::regclass;
+DROP TABLE digests;
+
 -- The generated statements run without JIT; the caller's setting is back afterwards, after an
 -- error too.
 SET jit = on;

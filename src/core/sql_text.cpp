@@ -55,7 +55,7 @@ std::string typed_source(std::string_view source_query, const std::vector<TableC
            " FROM " + subquery(source_query) + " AS q";
 }
 
-std::string row_hash_sum(std::string_view qualifier, const std::vector<TableColumn> &columns)
+std::string row_hash(std::string_view qualifier, const std::vector<TableColumn> &columns)
 {
     // Each column hashed by its type's own extended hash function, seeded with its position so
     // that equal values in different columns differ, and the columns combined by XOR: much
@@ -73,7 +73,12 @@ std::string row_hash_sum(std::string_view qualifier, const std::vector<TableColu
         row += (row.empty() ? "" : " OPERATOR(pg_catalog.#) ") + std::string("COALESCE(") +
                function + "(" + value + ", " + std::to_string(++position) + "), 0)";
     }
-    return "COALESCE(pg_catalog.sum(" + row + "), 0)";
+    return row;
+}
+
+std::string row_hash_sum(std::string_view qualifier, const std::vector<TableColumn> &columns)
+{
+    return "COALESCE(pg_catalog.sum(" + row_hash(qualifier, columns) + "), 0)";
 }
 
 int find_column(const std::vector<TableColumn> &columns, std::string_view name)

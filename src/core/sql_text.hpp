@@ -50,6 +50,10 @@ std::string typed_source(std::string_view source_query, const std::vector<TableC
 // swallowing the closing parenthesis.
 std::string subquery(std::string_view query);
 
+// A bigint hash of one row's comparable values: each column hashed by its type's own extended
+// hash function (equal values hash alike), seeded with its position, the columns XORed.
+std::string row_hash(std::string_view qualifier, const std::vector<TableColumn> &columns);
+
 // An order-independent hash sum of the rows' comparable values, or 0 for no rows: equal
 // multisets of rows give equal sums.
 std::string row_hash_sum(std::string_view qualifier, const std::vector<TableColumn> &columns);

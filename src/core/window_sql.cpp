@@ -23,11 +23,18 @@ std::string in_window(const WindowRequest &request, std::string_view qualifier)
     return test;
 }
 
+// The column under which the replacing statement's RETURNING hands each inserted row's hash
+// to its summary: hashing there, rather than returning whole rows, keeps the rows out of the
+// CTE's tuplestore. Its name cannot be a column's that anyone would choose.
+constexpr const char *returned_row_hash = "\"idempotent row hash\"";
+
 // rows, rows outside, one outside value, hash sum (or NULL without with_hash): over the rows
 // aliased as qualifier. The window test runs once a row; only when some row is outside does a
-// second pass over relation (as qualifier) find an example.
+// second pass over relation (as qualifier) find an example. hash_sum is the hash sum's
+// expression; empty: computed here from the rows' columns.
 std::string summary_columns(const WindowRequest &request, std::string_view qualifier,
-                            const std::string &relation, bool with_hash = true)
+                            const std::string &relation, bool with_hash = true,
+                            const std::string &hash_sum = {})
 {
     std::string inside = "pg_catalog.count(*) FILTER (WHERE " + in_window(request, qualifier) + ")";
     std::string outside = " FILTER (WHERE (" + in_window(request, qualifier) + ") IS NOT TRUE)";
@@ -38,8 +45,9 @@ std::string summary_columns(const WindowRequest &request, std::string_view quali
            " OPERATOR(pg_catalog.<) pg_catalog.count(*) THEN (SELECT pg_catalog.min((" + column +
            ")::pg_catalog.text)" + outside + " FROM " + relation + " AS " + std::string(qualifier) +
            ") END, " +
-           (with_hash ? row_hash_sum(qualifier, request.source_columns)
-                      : "NULL::pg_catalog.numeric");
+           (!with_hash         ? std::string("NULL::pg_catalog.numeric")
+            : hash_sum.empty() ? row_hash_sum(qualifier, request.source_columns)
+                               : hash_sum);
 }
 
 std::string column_list(const std::vector<TableColumn> &columns, std::string_view qualifier = {})
@@ -99,20 +107,23 @@ std::string window_source_summary_sql(const WindowRequest &request)
 
 std::string window_replace_sql(const WindowRequest &request, bool delete_rows, bool with_hash)
 {
-    std::string insert = "INSERT INTO " + request.target + " (" +
+    std::string insert = "INSERT INTO " + request.target + " AS t (" +
                          column_list(request.source_columns) + ") SELECT " +
                          column_list(request.source_columns, "q") + " FROM " +
                          subquery(request.source_query) + " AS q";
     // The inserted rows are checked against the window, and hashed when asked: the window
-    // column, or the source's columns, suffice, unless the filter may name others (RETURNING
-    // needs SELECT on what it returns).
-    std::string returning = with_hash ? column_list(request.source_columns)
-                                      : quote_identifier(request.window_column.name);
-    if (!request.window_filter.empty())
-        returning = "*";
+    // column suffices, unless the filter may name others (RETURNING needs SELECT on what it
+    // returns). The hash is computed by RETURNING itself.
+    std::string returning = request.window_filter.empty()
+                                ? quote_identifier(request.window_column.name)
+                                : std::string("*");
+    if (with_hash)
+        returning += ", " + row_hash("t", request.source_columns) + " AS " + returned_row_hash;
+    const std::string hash_sum =
+        std::string("COALESCE(pg_catalog.sum(i.") + returned_row_hash + "), 0)";
     if (!delete_rows)
         return "WITH inserted AS (" + insert + " RETURNING " + returning + ") SELECT " +
-               summary_columns(request, "i", "inserted", with_hash) +
+               summary_columns(request, "i", "inserted", with_hash, hash_sum) +
                ", 0::pg_catalog.int8 FROM inserted AS i";
     // The source reads the statement's snapshot, from before the delete. The insert's one-time
     // filter on the deleted count makes the delete finish first, so that a new row may reuse
@@ -122,7 +133,8 @@ std::string window_replace_sql(const WindowRequest &request, bool delete_rows, b
            " RETURNING 1), deleted_count AS (SELECT pg_catalog.count(*) AS n FROM deleted), "
            "inserted AS (" +
            insert + " WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING " +
-           returning + ") SELECT " + summary_columns(request, "i", "inserted", with_hash) +
+           returning + ") SELECT " +
+           summary_columns(request, "i", "inserted", with_hash, hash_sum) +
            ", (SELECT d.n FROM deleted_count AS d) FROM inserted AS i";
 }
 
