@@ -129,6 +129,21 @@ SELECT pg_sleep(0.01);
 SELECT id, attempts FROM idempotent_claim(NULL::jobs, 5);
 SELECT id, status, attempts, last_error FROM jobs WHERE id IN (5, 6) ORDER BY id;
 
+-- A claim that found no expired lease lets the backend's next claims skip looking for 100 ms
+-- (docs/queue.md, "Noticing an expired lease"); a rollback ends that, since what it undid (here
+-- a completion) may have hidden an expired lease from the look.
+CREATE TABLE probe_jobs (id int PRIMARY KEY);
+SELECT idempotent_queue_attach('probe_jobs');
+INSERT INTO probe_jobs VALUES (1), (2);
+SELECT id FROM idempotent_claim(NULL::probe_jobs, 1, lease => '1 millisecond');
+SELECT pg_sleep(0.01);
+BEGIN;
+SELECT idempotent_complete('probe_jobs', 1, 1);
+SELECT id FROM idempotent_claim(NULL::probe_jobs, 1);
+ROLLBACK;
+SELECT id, attempts FROM idempotent_claim(NULL::probe_jobs, 1);
+DROP TABLE probe_jobs;
+
 -- The guard trigger refuses illegal transitions of plain UPDATEs too (23514), naming the key
 -- and both statuses; a status to itself and deletes are fine.
 SELECT pg_temp.refused('jobs', $$UPDATE jobs SET status = 'pending' WHERE id = 1$$);
