@@ -91,19 +91,16 @@ std::vector<std::string> index_keys(const ArbiterIndex &index)
     return keys;
 }
 
-std::vector<std::string> index_keys_of(const std::vector<TableColumn> &columns)
-{
-    std::vector<std::string> keys;
-    for (const TableColumn &column : columns)
-        keys.push_back(column.name);
-    std::sort(keys.begin(), keys.end());
-    return keys;
-}
+// The key columns, and the names of the unique indexes over exactly them: those whose
+// violation ON CONFLICT (keys) would resolve.
+struct KeyChoice {
+    std::vector<TableColumn> keys;
+    std::vector<const char *> arbiters;
+};
 
 // The key columns: the given ones, which a unique index must cover exactly, or the primary key.
-std::vector<TableColumn> choose_keys(const UpsertArguments &arguments,
-                                     const std::vector<TableColumn> &columns,
-                                     const ArbiterIndexes &indexes, const std::string &display)
+KeyChoice choose_keys(const UpsertArguments &arguments, const std::vector<TableColumn> &columns,
+                      const ArbiterIndexes &indexes, const std::string &display)
 {
     std::vector<std::string> wanted;
     if (arguments.key_count < 0) {
@@ -118,19 +115,21 @@ std::vector<TableColumn> choose_keys(const UpsertArguments &arguments,
         wanted.assign(arguments.key_names, arguments.key_names + arguments.key_count);
         std::sort(wanted.begin(), wanted.end());
     }
-    std::vector<TableColumn> keys;
+    KeyChoice choice;
     std::string listed;
     for (const std::string &name : wanted) {
         int position = find_column(columns, name);
         if (position < 0)
             throw Error(sqlstate::undefined_column,
                         "key column \"" + name + "\" of relation " + display + " does not exist");
-        keys.push_back(columns[position]);
+        choice.keys.push_back(columns[position]);
         listed += (listed.empty() ? "" : ", ") + name;
     }
     for (int i = 0; i < indexes.count; ++i)
         if (index_keys(indexes.indexes[i]) == wanted)
-            return keys;
+            choice.arbiters.push_back(indexes.indexes[i].name);
+    if (!choice.arbiters.empty())
+        return choice;
     throw Error(sqlstate::invalid_column_reference,
                 "no unique index or constraint of " + display + " covers exactly (" + listed + ")",
                 "The key columns must be those of a unique, non-partial, non-deferrable index or "
@@ -160,7 +159,8 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
     request.target_display = target->display;
     request.source_columns =
         map_source_columns(columns, source_column_names(source), target->display);
-    request.key_columns = choose_keys(arguments, columns, indexes, target->display);
+    KeyChoice choice = choose_keys(arguments, columns, indexes, target->display);
+    request.key_columns = choice.keys;
     request.source_query = source->statement;
     validate_upsert_request(request);
 
@@ -195,18 +195,12 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
                     "Each key may appear once: which of its rows should win is not defined.");
     }
 
-    // The unique indexes whose violation ON CONFLICT (keys) would have resolved.
-    std::vector<std::string> wanted = index_keys_of(request.key_columns);
-    std::vector<const char *> arbiters;
-    for (int i = 0; i < indexes.count; ++i)
-        if (index_keys(indexes.indexes[i]) == wanted)
-            arbiters.push_back(indexes.indexes[i].name);
     std::string merge_sql =
         upsert_merge_sql(request, source->plain ? KeyProbe::equality : KeyProbe::any_array);
     MergeWrites writes{};
     call_pg([&] {
-        writes = run_upsert_merge(merge_sql.c_str(), arguments.target, arbiters.data(),
-                                  static_cast<int>(arbiters.size()));
+        writes = run_upsert_merge(merge_sql.c_str(), arguments.target, choice.arbiters.data(),
+                                  static_cast<int>(choice.arbiters.size()));
         end_generated_statements(settings_level);
         SPI_finish();
     });
