@@ -101,7 +101,8 @@ std::int64_t backoff_microseconds(std::int32_t attempts, double base_seconds,
 {
     // 2^62 microseconds is far beyond any cap; clamping the exponent keeps the product finite.
     const int exponent = std::clamp(attempts - 1, 0, 62);
-    const double seconds = std::min(max_seconds, std::ldexp(std::max(base_seconds, 0.0), exponent));
+    const double seconds = std::min(
+        {max_seconds, max_backoff_seconds, std::ldexp(std::max(base_seconds, 0.0), exponent)});
     return static_cast<std::int64_t>(std::llround(std::max(seconds, 0.0) * 1e6));
 }
 

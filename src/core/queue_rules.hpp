@@ -49,8 +49,13 @@ Decision decide_extend(const RowState &row, std::int64_t token) noexcept;
 // failed -> pending. processing and done rows are stale for a requeue.
 Decision decide_requeue(const RowState &row) noexcept;
 
-// The delay before a failed attempt is retried: base * 2^(attempts - 1), capped at max, in
-// microseconds. attempts is the number of claims so far (at least 1 when a claim failed).
+// The longest retry delay: a century, so that now plus the delay stays a timestamp whatever
+// settings a queue's guard trigger holds.
+inline constexpr double max_backoff_seconds = 100 * 365.25 * 86400;
+
+// The delay before a failed attempt is retried: base * 2^(attempts - 1), capped at max and at
+// max_backoff_seconds, in microseconds. attempts is the number of claims so far (at least 1
+// when a claim failed).
 std::int64_t backoff_microseconds(std::int32_t attempts, double base_seconds,
                                   double max_seconds) noexcept;
 

@@ -17,6 +17,9 @@ struct TableShape {
     std::string key_column;
     std::string status_column;
     std::string priority_column; // empty: none
+    // The claim's alias of the table: RETURNING it returns whole rows. A bare name that is also
+    // a column means the column, so the caller picks one that is not.
+    std::string row_alias = "q";
 };
 
 // Which rows a claim statement looks at.

@@ -57,6 +57,10 @@ uint64 claim_into(QueueTable *queue, QueuePlan which, Datum *values, const char 
     const int status = SPI_execute_plan(queue_plan(queue, which), values, nulls, false, 0);
     if (status != SPI_OK_UPDATE_RETURNING)
         elog(ERROR, "idempotent_claim: %s", SPI_result_code_string(status));
+    // The rows are read as the table's row type below: anything else would be misread.
+    if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != queue->row_type)
+        elog(ERROR, "idempotent_claim: the claim of %s returned %s, not its rows",
+             queue->qualified_name, format_type_be(SPI_gettypeid(SPI_tuptable->tupdesc, 1)));
     for (uint64 i = 0; i < SPI_processed; ++i) {
         bool is_null = false;
         const Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null);

@@ -22,6 +22,7 @@ extern "C" {
 #include "nodes/nodeFuncs.h"
 #include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -56,6 +57,13 @@ void forget_lease_probes()
         entry->no_expiry_before = DT_NOBEGIN;
 }
 
+// Entries name their table by schema and table name: renaming a schema changes no relation, so
+// only this tells the entries of the tables in it that their statements name the old schema.
+void forget_all_queue_tables(Datum, int, uint32)
+{
+    forget_queue_table(Datum(0), InvalidOid);
+}
+
 void on_transaction_end(XactEvent event, void *)
 {
     if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
@@ -77,6 +85,7 @@ void create_cache()
     queue_tables =
         hash_create("idempotent queue tables", 16, &control, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     CacheRegisterRelcacheCallback(forget_queue_table, 0);
+    CacheRegisterSyscacheCallback(NAMESPACEOID, forget_all_queue_tables, 0);
     RegisterXactCallback(on_transaction_end, nullptr);
     RegisterSubXactCallback(on_subtransaction_end, nullptr);
 }
@@ -168,6 +177,27 @@ bool is_lease_index(Relation index, AttrNumber lease, AttrNumber status)
     return strcmp(OidOutputFunctionCall(output, label->constvalue), "processing") == 0;
 }
 
+bool has_column(Relation relation, const std::string &name)
+{
+    const TupleDesc descriptor = RelationGetDescr(relation);
+    for (int i = 0; i < descriptor->natts; ++i) {
+        const Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+        if (!attribute->attisdropped && name == NameStr(attribute->attname))
+            return true;
+    }
+    return false;
+}
+
+// "q", or "q_", "q__"... : the first that is no column's name. Owns a C++ object: backend code
+// only through call_pg (inside copy_string).
+char *row_alias(Relation relation, MemoryContext context)
+{
+    std::string alias = "q";
+    while (has_column(relation, alias))
+        alias += '_';
+    return copy_string(context, alias);
+}
+
 Oid find_lease_index(Relation relation, AttrNumber lease, AttrNumber status)
 {
     ListCell *cell = nullptr;
@@ -206,6 +236,8 @@ void build_entry(Relation relation, QueueTable *entry)
         MemoryContextStrdup(entry->context, quote_qualified_identifier(schema, name));
     const Form_pg_attribute key = TupleDescAttr(RelationGetDescr(relation), key_number - 1);
     entry->key_column = MemoryContextStrdup(entry->context, NameStr(key->attname));
+    entry->row_alias = row_alias(relation, entry->context);
+    entry->row_type = relation->rd_rel->reltype;
     entry->key_type = key->atttypid;
     entry->key_collation = key->attcollation;
     entry->key_number = key_number;
@@ -226,8 +258,8 @@ void build_entry(Relation relation, QueueTable *entry)
 // through call_pg.
 SPIPlanPtr prepare(const QueueTable *queue, QueuePlan which)
 {
-    const queue::TableShape shape{queue->schema, queue->table, queue->key_column,
-                                  queue->status_column, queue->priority_column};
+    const queue::TableShape shape{queue->schema,        queue->table,           queue->key_column,
+                                  queue->status_column, queue->priority_column, queue->row_alias};
     std::string sql;
     std::vector<Oid> types;
     switch (which) {
@@ -299,7 +331,10 @@ QueueTable *open_queue(Oid relid)
     if (queue_tables == nullptr)
         create_cache();
     // Opening the table processes pending invalidations, which may mark the entry stale.
-    Relation relation = relation_open(relid, AccessShareLock);
+    Relation relation = try_relation_open(relid, AccessShareLock);
+    if (relation == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                        errmsg("queue with OID %u does not exist", relid)));
     if (relation->rd_rel->relkind != RELKIND_RELATION)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("\"%s\" is not a table that can be a queue",

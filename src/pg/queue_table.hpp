@@ -41,6 +41,8 @@ struct QueueTable {
     char *key_column;
     char *status_column;
     char *priority_column; // "" for none
+    char *row_alias;       // the claim's alias of the table: no column has this name
+    Oid row_type;          // the table's row type, which the claim returns
     Oid key_type;
     Oid key_collation;
     AttrNumber key_number;

@@ -98,6 +98,10 @@ TEST(QueueRules, BackoffDoublesUpToItsCap)
     EXPECT_EQ(backoff_microseconds(1'000'000, 10, 3600), 3'600'000'000);
     EXPECT_EQ(backoff_microseconds(0, 0.5, 3600), 500'000);
     EXPECT_EQ(backoff_microseconds(3, 0, 3600), 0);
+    // Settings beyond a century (or beyond a double's range) wait a century.
+    const auto century = static_cast<std::int64_t>(max_backoff_seconds * 1e6);
+    EXPECT_EQ(backoff_microseconds(1, 1e13, 1e13), century);
+    EXPECT_EQ(backoff_microseconds(62, 10, 1e300), century);
 }
 
 TEST(QueueSettings, ParsesTriggerArgumentsWithDefaults)
@@ -146,7 +150,40 @@ TEST(QueueSql, QuotesEveryIdentifier)
     EXPECT_EQ(quote_identifier("we\"ird"), "\"we\"\"ird\"");
     const TableShape shape{"my schema", "Jobs\"; DROP TABLE x; --", "id", "status", ""};
     const std::string sql = complete_sql(shape);
-    EXPECT_EQ(sql.rfind("UPDATE \"my schema\".\"Jobs\"\"; DROP TABLE x; --\" SET ", 0), 0u) << sql;
+    EXPECT_EQ(sql.rfind("UPDATE ONLY \"my schema\".\"Jobs\"\"; DROP TABLE x; --\" SET ", 0), 0u)
+        << sql;
+}
+
+TEST(QueueSql, ReturnsRowsUnderTheAliasItIsGiven)
+{
+    // A table with a column q: the caller picks another alias, and every reference follows.
+    TableShape shape{"public", "jobs", "id", "status", ""};
+    shape.row_alias = "q_";
+    for (const ClaimRows rows :
+         {ClaimRows::pending_and_expired, ClaimRows::pending_only, ClaimRows::one_pending}) {
+        const std::string sql = claim_sql(shape, false, rows);
+        EXPECT_NE(sql.find("UPDATE ONLY \"public\".\"jobs\" AS \"q_\" SET"), std::string::npos)
+            << sql;
+        EXPECT_EQ(sql.substr(sql.size() - 15), " RETURNING \"q_\"") << sql;
+        EXPECT_EQ(sql.find("\"q\""), std::string::npos) << sql;
+    }
+}
+
+TEST(QueueSql, LeavesInheritanceChildrenAlone)
+{
+    const TableShape plain{"public", "jobs", "id", "status", ""};
+    for (const std::string &sql :
+         {claim_sql(plain), claim_sql(plain, true, ClaimRows::one_pending), complete_sql(plain),
+          extend_sql(plain), read_row_sql(plain), fail_sql(plain), requeue_sql(plain)}) {
+        std::size_t at = 0;
+        std::size_t names = 0;
+        while ((at = sql.find("\"public\".\"jobs\"", at)) != std::string::npos) {
+            EXPECT_EQ(sql.compare(at - 5, 5, "ONLY "), 0) << sql;
+            ++names;
+            ++at;
+        }
+        EXPECT_GT(names, 0u) << sql;
+    }
 }
 
 TEST(QueueSql, OrdersClaimsByPriorityThenKey)
@@ -171,13 +208,15 @@ TEST(QueueSql, ClaimsOneRowWithAScalarSubquery)
     const TableShape plain{"public", "jobs", "id", "status", ""};
     for (const bool after_key : {false, true}) {
         const std::string one = claim_sql(plain, after_key, ClaimRows::one_pending);
-        EXPECT_EQ(one.rfind("UPDATE \"public\".\"jobs\" AS q SET \"status\" = 'processing'", 0), 0u)
+        EXPECT_EQ(
+            one.rfind("UPDATE ONLY \"public\".\"jobs\" AS \"q\" SET \"status\" = 'processing'", 0),
+            0u)
             << one;
-        EXPECT_NE(one.find("WHERE q.\"id\" OPERATOR(pg_catalog.=) (SELECT \"id\" FROM "
+        EXPECT_NE(one.find("WHERE \"q\".\"id\" OPERATOR(pg_catalog.=) (SELECT \"id\" FROM ONLY "
                            "\"public\".\"jobs\" WHERE \"status\" OPERATOR(pg_catalog.=) 'pending'"),
                   std::string::npos)
             << one;
-        EXPECT_NE(one.find("ORDER BY \"id\" LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING q"),
+        EXPECT_NE(one.find("ORDER BY \"id\" LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING \"q\""),
                   std::string::npos)
             << one;
         EXPECT_EQ(one.find("$2"), std::string::npos) << one;
@@ -198,7 +237,7 @@ TEST(QueueSql, LeavesOutExpiredLeasesOnlyWhenAsked)
         EXPECT_EQ(pending.find("lease_expires_at OPERATOR(pg_catalog.<)"), std::string::npos)
             << pending;
         EXPECT_EQ(pending.find("$4"), std::string::npos) << pending;
-        EXPECT_EQ(pending.rfind("WITH picked AS (SELECT \"id\" FROM \"public\".\"jobs\" WHERE "
+        EXPECT_EQ(pending.rfind("WITH picked AS (SELECT \"id\" FROM ONLY \"public\".\"jobs\" WHERE "
                                 "\"status\" OPERATOR(pg_catalog.=) 'pending'",
                                 0),
                   0u)
