@@ -1,6 +1,7 @@
 -- Queues on tables whose shape or surroundings could mislead the claim's statements: a column
 -- named like the claim's alias, a renamed schema, inheritance children, a row failed for an
--- expired lease, and a table that does not exist.
+-- expired lease, a row moved between its claim and its completion, and a table that does not
+-- exist.
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 SET client_min_messages = warning;
@@ -78,6 +79,25 @@ SELECT pg_temp.try($$SELECT idempotent_complete('late_jobs', 1, 1)$$);
 SELECT pg_temp.try($$SELECT idempotent_fail('late_jobs', 1, 1, 'worker error')$$);
 SELECT pg_temp.try($$SELECT idempotent_fail('late_jobs', 1, 1, 'worker error', repeat_ok => true)$$);
 SELECT id, status, claim_token, last_error FROM late_jobs WHERE id = 1;
+
+-- A completion after this backend's claim fetches the row where the claim left it, without a
+-- probe of the primary key; a row that moved since is found by its key.
+CREATE TABLE hint_jobs (id integer PRIMARY KEY, note text);
+SELECT idempotent_queue_attach('hint_jobs');
+INSERT INTO hint_jobs (id) SELECT generate_series(1, 3);
+BEGIN;
+SELECT id, claim_token FROM idempotent_claim(NULL::hint_jobs, 2);
+SELECT pg_stat_get_xact_numscans('hint_jobs_pkey'::regclass) AS probes \gset
+SELECT idempotent_complete('hint_jobs', 1, 1);
+SELECT pg_stat_get_xact_numscans('hint_jobs_pkey'::regclass) - :probes AS key_probes;
+UPDATE hint_jobs SET note = 'moved' WHERE id = 2;
+SELECT pg_stat_get_xact_numscans('hint_jobs_pkey'::regclass) AS probes \gset
+SELECT idempotent_complete('hint_jobs', 2, 1);
+SELECT pg_stat_get_xact_numscans('hint_jobs_pkey'::regclass) - :probes AS key_probes;
+-- Completing again: no hint is left, and the repeat is refused as before.
+SELECT pg_temp.try($$SELECT idempotent_complete('hint_jobs', 2, 1)$$);
+COMMIT;
+SELECT id, status, claim_token, note FROM hint_jobs ORDER BY id;
 
 -- A table that does not exist: 42P01, as for any other missing table.
 SELECT pg_temp.try($$SELECT idempotent_complete(0, 1, 1)$$);

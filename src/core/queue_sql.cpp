@@ -58,7 +58,7 @@ std::string claim_sql(const TableShape &shape, bool after_key, ClaimRows rows)
                                "WHERE " +
                                row + "." + key + " OPERATOR(pg_catalog.=) ";
     if (rows == ClaimRows::one_pending)
-        return update + "(" + due + ") RETURNING " + row;
+        return update + "(" + due + ") RETURNING " + row + ", " + row + ".ctid";
     // The lease index serves the first two scans, the pending index the third; SKIP LOCKED
     // makes each of them pass over rows other claims hold instead of waiting for them. The
     // outer LIMIT pulls rows one at a time, so no row is locked that is not claimed.
@@ -78,13 +78,15 @@ std::string claim_sql(const TableShape &shape, bool after_key, ClaimRows rows)
                   " AND attempts OPERATOR(pg_catalog.<) $4 ORDER BY lease_expires_at LIMIT $2 "
                   "FOR UPDATE SKIP LOCKED) AS expired UNION ALL SELECT " +
                   key + " FROM (" + due + ") AS due LIMIT $2) ";
-    return picked + update + "ANY (ARRAY(SELECT " + key + " FROM picked)) RETURNING " + row;
+    return picked + update + "ANY (ARRAY(SELECT " + key + " FROM picked)) RETURNING " + row + ", " +
+           row + ".ctid";
 }
 
-std::string complete_sql(const TableShape &shape)
+std::string complete_sql(const TableShape &shape, bool at_row_id)
 {
     return "UPDATE " + only_table(shape) + " SET " + quote_identifier(shape.status_column) +
-           " = 'done', lease_expires_at = NULL WHERE " + key_equals(shape, "$1") +
+           " = 'done', lease_expires_at = NULL WHERE " +
+           (at_row_id ? "ctid OPERATOR(pg_catalog.=) $3 AND " : "") + key_equals(shape, "$1") +
            " AND claim_token OPERATOR(pg_catalog.=) $2 AND " + processing_by_key(shape);
 }
 

@@ -32,7 +32,7 @@ enum class ClaimRows {
 // $1 timestamptz now, $2 int4 batch size, $3 interval lease, $4 int4 max_attempts, $5 text
 // worker. Moves expired leases with no attempts left to failed, then claims up to $2 rows:
 // expired leases first (oldest first), then pending rows that are due, by priority then key.
-// Returns one column, the whole updated row. With after_key (tables without a priority
+// Returns two columns: the whole updated row and its tid. With after_key (tables without a priority
 // column), pending rows are taken only above the key $6: see QueueTable::resume_key. With
 // ClaimRows::pending_only, the statement leaves out everything about expired leases ($4 unused);
 // ClaimRows::one_pending also picks its row with a scalar subquery, where the others collect the
@@ -41,7 +41,10 @@ std::string claim_sql(const TableShape &shape, bool after_key = false,
                       ClaimRows rows = ClaimRows::pending_and_expired);
 
 // $1 key, $2 int8 token. Moves the row to done if the token holds it; returns no row otherwise.
-std::string complete_sql(const TableShape &shape);
+// at_row_id: also $3 tid, where the claim left the row. The row is then fetched at that tid
+// instead of being looked up in the key's index; a tid that no longer holds that row updates
+// nothing, so the caller runs the statement without it.
+std::string complete_sql(const TableShape &shape, bool at_row_id = false);
 
 // $1 key, $2 int8 token, $3 timestamptz new lease end. Returns no row if the token does not hold
 // the row.

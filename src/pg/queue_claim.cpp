@@ -9,6 +9,7 @@
 #include "pg/queue_table.hpp"
 
 extern "C" {
+#include "storage/itemptr.h"
 #include "utils/datum.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
@@ -50,15 +51,40 @@ void note_key(const QueueTable *queue, Datum key, LargestKey *largest)
     largest->key = key;
 }
 
+// Starts the hints of a claim of up to batch_size rows (QueueTable::claimed).
+void forget_claimed_rows(QueueTable *queue, int32 batch_size)
+{
+    MemoryContextReset(queue->claimed_context);
+    queue->claimed_count = 0;
+    queue->claimed = static_cast<ClaimedRow *>(MemoryContextAlloc(
+        queue->claimed_context, sizeof(ClaimedRow) * Min(batch_size, max_claimed_rows)));
+}
+
+void note_claimed_row(QueueTable *queue, int32 batch_size, HeapTupleHeader row, Datum row_id)
+{
+    if (queue->claimed_count >= Min(batch_size, max_claimed_rows))
+        return;
+    bool is_null = false;
+    const Datum key = GetAttributeByNum(row, queue->key_number, &is_null);
+    const Datum token = GetAttributeByNum(row, queue->token_number, &is_null);
+    ClaimedRow &claimed = queue->claimed[queue->claimed_count++];
+    MemoryContext caller = MemoryContextSwitchTo(queue->claimed_context);
+    claimed.key = datumCopy(key, queue->key_by_value, queue->key_length);
+    MemoryContextSwitchTo(caller);
+    claimed.token = DatumGetInt64(token);
+    ItemPointerCopy(reinterpret_cast<ItemPointer>(DatumGetPointer(row_id)), &claimed.row_id);
+}
+
 // Runs one claim statement and appends the rows it claimed to rows. Returns how many.
 uint64 claim_into(QueueTable *queue, QueuePlan which, Datum *values, const char *nulls,
-                  Tuplestorestate *rows, LargestKey *largest)
+                  int32 batch_size, Tuplestorestate *rows, LargestKey *largest)
 {
     const int status = SPI_execute_plan(queue_plan(queue, which), values, nulls, false, 0);
     if (status != SPI_OK_UPDATE_RETURNING)
         elog(ERROR, "idempotent_claim: %s", SPI_result_code_string(status));
     // The rows are read as the table's row type below: anything else would be misread.
-    if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != queue->row_type)
+    if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != queue->row_type ||
+        SPI_gettypeid(SPI_tuptable->tupdesc, 2) != TIDOID)
         elog(ERROR, "idempotent_claim: the claim of %s returned %s, not its rows",
              queue->qualified_name, format_type_be(SPI_gettypeid(SPI_tuptable->tupdesc, 1)));
     for (uint64 i = 0; i < SPI_processed; ++i) {
@@ -71,6 +97,8 @@ uint64 claim_into(QueueTable *queue, QueuePlan which, Datum *values, const char 
         tuple.t_tableOid = InvalidOid;
         tuple.t_data = header;
         tuplestore_puttuple(rows, &tuple);
+        note_claimed_row(queue, batch_size, header,
+                         SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &is_null));
         if (queue->resume_allowed)
             note_key(queue, GetAttributeByNum(header, queue->key_number, &is_null), largest);
     }
@@ -135,12 +163,13 @@ IDEMPOTENT_FUNCTION(idempotent_claim)
     const bool resume =
         queue->resume_allowed && queue->has_resume_key && now - queue->resume_since < USECS_PER_SEC;
     const bool expired = lease_expired(queue, now);
+    forget_claimed_rows(queue, batch_size);
     if (resume)
         claimed = claim_into(queue,
                              expired           ? QueuePlan::claim_after_key
                              : batch_size == 1 ? QueuePlan::claim_one_after_key
                                                : QueuePlan::claim_pending_after_key,
-                             values, nulls, rows, &largest);
+                             values, nulls, batch_size, rows, &largest);
     if (claimed < static_cast<uint64>(batch_size)) {
         const int32 remaining = batch_size - static_cast<int32>(claimed);
         values[1] = Int32GetDatum(remaining);
@@ -148,7 +177,7 @@ IDEMPOTENT_FUNCTION(idempotent_claim)
                    expired          ? QueuePlan::claim
                    : remaining == 1 ? QueuePlan::claim_one
                                     : QueuePlan::claim_pending,
-                   values, nulls, rows, &largest);
+                   values, nulls, batch_size, rows, &largest);
         queue->resume_since = now;
     }
     // Rows claimed with a lease shorter than the probe interval expire before a later claim of

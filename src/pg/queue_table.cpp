@@ -24,6 +24,7 @@ extern "C" {
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/datetime.h"
+#include "utils/datum.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
@@ -251,6 +252,11 @@ void build_entry(Relation relation, QueueTable *entry)
     entry->resume_allowed =
         entry->priority_column[0] == '\0' && entry->key_type < FirstNormalObjectId;
     entry->has_resume_key = false;
+    entry->claimed_context =
+        AllocSetContextCreate(entry->context, "idempotent claimed rows", ALLOCSET_SMALL_SIZES);
+    entry->claimed = nullptr;
+    entry->claimed_count = 0;
+    entry->token_number = column_number(relation, "claim_token");
     entry->valid = true;
 }
 
@@ -290,6 +296,10 @@ SPIPlanPtr prepare(const QueueTable *queue, QueuePlan which)
     case QueuePlan::complete:
         sql = queue::complete_sql(shape);
         types = {queue->key_type, INT8OID};
+        break;
+    case QueuePlan::complete_at_row_id:
+        sql = queue::complete_sql(shape, true);
+        types = {queue->key_type, INT8OID, TIDOID};
         break;
     case QueuePlan::extend:
         sql = queue::extend_sql(shape);
@@ -401,6 +411,21 @@ void note_lease(QueueTable *queue, TimestampTz lease_end)
 {
     if (lease_end < queue->no_expiry_before)
         queue->no_expiry_before = lease_end;
+}
+
+bool take_claimed_row(QueueTable *queue, Datum key, int64 token, ItemPointer row_id)
+{
+    for (int i = 0; i < queue->claimed_count; ++i) {
+        ClaimedRow &row = queue->claimed[i];
+        // The same bytes: a key equal by its type but stored otherwise finds no hint.
+        if (row.token != token ||
+            !datum_image_eq(row.key, key, queue->key_by_value, queue->key_length))
+            continue;
+        *row_id = row.row_id;
+        row = queue->claimed[--queue->claimed_count];
+        return true;
+    }
+    return false;
 }
 
 SPIPlanPtr queue_plan(QueueTable *queue, QueuePlan which)

@@ -24,11 +24,19 @@ enum class QueuePlan {
     claim_one,
     claim_one_after_key,
     complete,
+    complete_at_row_id,
     extend,
     read_row,
     fail,
     requeue,
     count
+};
+
+// Where this backend's last claim left one of the rows it claimed.
+struct ClaimedRow {
+    Datum key; // in QueueTable::claimed_context, unless the key type is passed by value
+    int64 token;
+    ItemPointerData row_id;
 };
 
 struct QueueTable {
@@ -78,7 +86,24 @@ struct QueueTable {
     bool has_resume_key;
     Datum resume_key; // in context, unless the key type is passed by value
     TimestampTz resume_since;
+    // The rows this backend's last claim returned, so that completing one of them fetches it
+    // at its row id instead of looking its key up in the primary key (QueuePlan::
+    // complete_at_row_id). A hint only: the statement still requires the key, the token and
+    // the status, and a row id that no longer holds that row updates nothing, after which the
+    // completion runs as without the hint. Each claim replaces the list; a completion takes
+    // its row out of it.
+    MemoryContext claimed_context; // a child of context, reset by every claim
+    ClaimedRow *claimed;
+    int claimed_count;
+    AttrNumber token_number; // claim_token
 };
+
+// A claim keeps at most this many of its rows as hints.
+inline constexpr int max_claimed_rows = 1000;
+
+// The row id where this backend's last claim left the row with this key and token, taking it
+// out of the hints; false if there is none.
+bool take_claimed_row(QueueTable *queue, Datum key, int64 token, ItemPointer row_id);
 
 // The name of the trigger that guards transitions and holds a queue's settings.
 inline constexpr const char *guard_trigger_name = "idempotent_status_guard";

@@ -125,6 +125,16 @@ IDEMPOTENT_FUNCTION(idempotent_complete)
     const Datum key = key_argument(fcinfo, 1, queue);
     const int64 token = token_argument(fcinfo, 2);
     SPI_connect();
+    // Most completions follow a claim of the same backend: the row is fetched where the claim
+    // left it. Should it have moved, the statement changes nothing and the key finds it.
+    ItemPointerData row_id;
+    if (take_claimed_row(queue, key, token, &row_id)) {
+        Datum at_row_id[3] = {key, Int64GetDatum(token), PointerGetDatum(&row_id)};
+        if (run_update(queue, QueuePlan::complete_at_row_id, at_row_id, nullptr) == 1) {
+            SPI_finish();
+            PG_RETURN_BOOL(true);
+        }
+    }
     Datum values[2] = {key, Int64GetDatum(token)};
     queue::RowState row;
     if (update_if_held(queue, QueuePlan::complete, values, key, token, &row)) {

@@ -164,9 +164,22 @@ TEST(QueueSql, ReturnsRowsUnderTheAliasItIsGiven)
         const std::string sql = claim_sql(shape, false, rows);
         EXPECT_NE(sql.find("UPDATE ONLY \"public\".\"jobs\" AS \"q_\" SET"), std::string::npos)
             << sql;
-        EXPECT_EQ(sql.substr(sql.size() - 15), " RETURNING \"q_\"") << sql;
+        EXPECT_EQ(sql.substr(sql.size() - 26), " RETURNING \"q_\", \"q_\".ctid") << sql;
         EXPECT_EQ(sql.find("\"q\""), std::string::npos) << sql;
     }
+}
+
+TEST(QueueSql, CompletesAtTheClaimedRowIdOnlyWhenAsked)
+{
+    const TableShape plain{"public", "jobs", "id", "status", ""};
+    EXPECT_EQ(complete_sql(plain).find("ctid"), std::string::npos);
+    const std::string at_row_id = complete_sql(plain, true);
+    // The row id narrows the statement; the key, token and status conditions all stay.
+    EXPECT_NE(
+        at_row_id.find("WHERE ctid OPERATOR(pg_catalog.=) $3 AND \"id\" OPERATOR(pg_catalog.=) "
+                       "$1 AND claim_token OPERATOR(pg_catalog.=) $2 AND \"status\""),
+        std::string::npos)
+        << at_row_id;
 }
 
 TEST(QueueSql, LeavesInheritanceChildrenAlone)
@@ -174,7 +187,8 @@ TEST(QueueSql, LeavesInheritanceChildrenAlone)
     const TableShape plain{"public", "jobs", "id", "status", ""};
     for (const std::string &sql :
          {claim_sql(plain), claim_sql(plain, true, ClaimRows::one_pending), complete_sql(plain),
-          extend_sql(plain), read_row_sql(plain), fail_sql(plain), requeue_sql(plain)}) {
+          complete_sql(plain, true), extend_sql(plain), read_row_sql(plain), fail_sql(plain),
+          requeue_sql(plain)}) {
         std::size_t at = 0;
         std::size_t names = 0;
         while ((at = sql.find("\"public\".\"jobs\"", at)) != std::string::npos) {
@@ -216,8 +230,9 @@ TEST(QueueSql, ClaimsOneRowWithAScalarSubquery)
                            "\"public\".\"jobs\" WHERE \"status\" OPERATOR(pg_catalog.=) 'pending'"),
                   std::string::npos)
             << one;
-        EXPECT_NE(one.find("ORDER BY \"id\" LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING \"q\""),
-                  std::string::npos)
+        EXPECT_NE(
+            one.find("ORDER BY \"id\" LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING \"q\", \"q\".ctid"),
+            std::string::npos)
             << one;
         EXPECT_EQ(one.find("$2"), std::string::npos) << one;
         EXPECT_EQ(one.find("$4"), std::string::npos) << one;
