@@ -1,13 +1,19 @@
 // idempotent_queue_settings(queue regclass): the settings attach stored in the queue's guard
 // trigger, as one row. idempotent_queue_attach() reads them to change only the options it is
-// given.
-#include "core/queue_rules.hpp"
+// given, also when a column the queue needs was dropped or renamed since: so they are read
+// from the trigger alone, without the column checks of open_queue().
+#include "core/queue_settings.hpp"
+
+#include <string_view>
+#include <vector>
 
 #include "pg/error_bridge.hpp"
 #include "pg/result_row.hpp"
 #include "pg/queue_table.hpp"
 
 extern "C" {
+#include "access/relation.h"
+#include "utils/rel.h"
 #include "utils/timestamp.h"
 }
 
@@ -16,10 +22,65 @@ using namespace idempotent::pg;
 namespace
 {
 
+// The settings with their names as palloc'd strings, for frames without destructors.
+struct StoredSettings {
+    char *status_column;
+    char *priority_column; // "" for none
+    int32 max_attempts;
+    double retry_backoff_seconds;
+    double retry_backoff_max_seconds;
+    bool notify;
+};
+
+// Parses the guard trigger's arguments. Owns C++ objects: backend code only through call_pg.
+StoredSettings parse_arguments(const Trigger *trigger)
+{
+    const std::vector<std::string_view> arguments(trigger->tgargs,
+                                                  trigger->tgargs + trigger->tgnargs);
+    const idempotent::queue::Settings settings = idempotent::queue::parse_settings(arguments);
+    StoredSettings stored{};
+    stored.status_column = call_pg([&] { return pstrdup(settings.status_column.c_str()); });
+    stored.priority_column = call_pg([&] { return pstrdup(settings.priority_column.c_str()); });
+    stored.max_attempts = settings.max_attempts;
+    stored.retry_backoff_seconds = settings.retry_backoff_seconds;
+    stored.retry_backoff_max_seconds = settings.retry_backoff_max_seconds;
+    stored.notify = settings.notify;
+    return stored;
+}
+
+// The settings of the queue relid, from its guard trigger; 55000 if it has none.
+StoredSettings read_stored_settings(Oid relid)
+{
+    Relation relation = relation_open(relid, AccessShareLock);
+    const char *name = RelationGetRelationName(relation);
+    if (relation->rd_rel->relkind != RELKIND_RELATION)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("\"%s\" is not a table that can be a queue", name)));
+    const TriggerDesc *triggers = relation->trigdesc;
+    const Trigger *guard = nullptr;
+    for (int i = 0; triggers != nullptr && i < triggers->numtriggers && guard == nullptr; ++i)
+        if (strcmp(triggers->triggers[i].tgname, guard_trigger_name) == 0)
+            guard = &triggers->triggers[i];
+    if (guard == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("table \"%s\" is not attached as a queue", name),
+                        errhint("Call idempotent_queue_attach('%s') first.", name)));
+    // The arguments live in the relcache entry, which stays valid while the table is open.
+    const StoredSettings settings = parse_arguments(guard);
+    relation_close(relation, NoLock);
+    return settings;
+}
+
+// A non-negative number of seconds as an interval. Settings stored by builds that did not limit
+// the backoff may not fit: they come out as the longest interval of microseconds, which attach
+// then refuses by name.
 Datum seconds_interval(double seconds)
 {
     auto *interval = static_cast<Interval *>(palloc0(sizeof(Interval)));
-    interval->time = static_cast<int64>(seconds * 1e6 + (seconds >= 0 ? 0.5 : -0.5));
+    const double microseconds = seconds * 1e6 + 0.5;
+    interval->time = microseconds < static_cast<double>(PG_INT64_MAX)
+                         ? static_cast<int64>(microseconds)
+                         : PG_INT64_MAX;
     return IntervalPGetDatum(interval);
 }
 
@@ -28,16 +89,16 @@ Datum seconds_interval(double seconds)
 IDEMPOTENT_FUNCTION(idempotent_queue_settings)
 {
     require_argument(fcinfo, 0, "queue");
-    const QueueTable *queue = open_queue(PG_GETARG_OID(0));
+    const StoredSettings settings = read_stored_settings(PG_GETARG_OID(0));
     Datum values[6] = {
-        CStringGetDatum(queue->status_column),
-        CStringGetDatum(queue->priority_column),
-        Int32GetDatum(queue->max_attempts),
-        seconds_interval(queue->retry_backoff_seconds),
-        seconds_interval(queue->retry_backoff_max_seconds),
-        BoolGetDatum(queue->notify),
+        CStringGetDatum(settings.status_column),
+        CStringGetDatum(settings.priority_column),
+        Int32GetDatum(settings.max_attempts),
+        seconds_interval(settings.retry_backoff_seconds),
+        seconds_interval(settings.retry_backoff_max_seconds),
+        BoolGetDatum(settings.notify),
     };
-    bool nulls[6] = {false, queue->priority_column[0] == '\0', false, false, false, false};
+    bool nulls[6] = {false, settings.priority_column[0] == '\0', false, false, false, false};
     // name columns take a NameData, not a C string.
     for (int i = 0; i < 2; ++i)
         if (!nulls[i]) {

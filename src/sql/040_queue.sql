@@ -62,11 +62,22 @@ DECLARE
     new_backoff_max interval;
     new_notify boolean;
     status_type oid;
+    old_status_type oid;
     wanted record;
     existing_type oid;
+    existing_not_null boolean;
     additions text[] := '{}';
-    pending_index name;
-    lease_index name;
+    -- The claim indexes, each found by its definition: key columns and predicate.
+    claim_index record;
+    existing_index record;
+    index_found boolean;
+    index_name text;
+    name_suffix text;
+    name_prefix text;
+    name_number integer;
+    -- The longest retry backoff, in seconds as extract(epoch) counts them (a year is 365.25
+    -- days): now() plus it stays a timestamp, and it fits an int64 of microseconds many times.
+    longest_backoff constant numeric := extract(epoch FROM interval '100 years');
     arguments text;
     -- The status column attach created is kept to the four labels: on insert by the label
     -- trigger (updates are the guard's), or, on tables attached by an earlier build, by a CHECK
@@ -126,7 +137,23 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '22023',
             MESSAGE = format('max_attempts must be at least 1, not %s', new_max_attempts);
     END IF;
-    IF new_backoff < interval '0' OR new_backoff_max < new_backoff THEN
+    -- Compared in the seconds they are stored as (the guard's arguments), so that the settings
+    -- read back by attaching again pass the same checks.
+    IF extract(epoch FROM new_backoff) > longest_backoff THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('retry_backoff must be at most 100 years, not %s', new_backoff),
+            HINT = 'A queue that should not retry a row for so long can fail it for good: '
+                   'max_attempts => 1.';
+    END IF;
+    IF extract(epoch FROM new_backoff_max) > longest_backoff THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('retry_backoff_max must be at most 100 years, not %s',
+                             new_backoff_max),
+            HINT = 'A queue that should not retry a row for so long can fail it for good: '
+                   'max_attempts => 1.';
+    END IF;
+    IF extract(epoch FROM new_backoff) < 0
+       OR extract(epoch FROM new_backoff_max) < extract(epoch FROM new_backoff) THEN
         RAISE EXCEPTION USING ERRCODE = '22023',
             MESSAGE = format('retry_backoff (%s) must be non-negative and at most '
                              'retry_backoff_max (%s)', new_backoff, new_backoff_max);
@@ -139,8 +166,9 @@ BEGIN
             MESSAGE = format('priority column "%s" of %s does not exist', new_priority, queue);
     END IF;
 
-    -- The status column: ours, or an existing text, varchar or enum column with the four labels.
-    SELECT atttypid INTO status_type FROM pg_attribute
+    -- The status column: ours, or an existing text, varchar or enum column with the four labels,
+    -- NOT NULL like ours.
+    SELECT atttypid, attnotnull INTO status_type, existing_not_null FROM pg_attribute
     WHERE attrelid = queue AND attname = new_status AND attnum > 0 AND NOT attisdropped;
     label_wanted := status_type IS NULL
                     OR (new_status = old_status AND (label_exists OR old_check IS NOT NULL));
@@ -155,27 +183,44 @@ BEGIN
                              status_type::regtype),
             HINT = 'Use text, varchar or an enum with the labels pending, processing, done '
                    'and failed.';
+    ELSIF NOT existing_not_null THEN
+        RAISE EXCEPTION USING ERRCODE = '55000',
+            MESSAGE = format('status column "%s" of %s allows NULL; a queue needs it NOT NULL',
+                             new_status, queue),
+            HINT = format('Give the rows whose status is NULL one of the labels, then run ALTER '
+                          'TABLE %s ALTER COLUMN %I SET NOT NULL.', queue, new_status);
     END IF;
     FOR wanted IN
         SELECT * FROM (VALUES
-            ('attempts', 'integer'::regtype, 'NOT NULL DEFAULT 0'),
-            ('claim_token', 'bigint'::regtype, 'NOT NULL DEFAULT 0'),
-            ('lease_expires_at', 'timestamptz'::regtype, ''),
-            ('claimed_by', 'text'::regtype, ''),
-            ('last_error', 'text'::regtype, ''),
-            ('run_after', 'timestamptz'::regtype, ''),
-            ('enqueued_at', 'timestamptz'::regtype, 'NOT NULL DEFAULT now()')
-        ) AS c(name, type, constraints)
+            ('attempts', 'integer'::regtype, true, 'DEFAULT 0'),
+            ('claim_token', 'bigint'::regtype, true, 'DEFAULT 0'),
+            ('lease_expires_at', 'timestamptz'::regtype, false, ''),
+            ('claimed_by', 'text'::regtype, false, ''),
+            ('last_error', 'text'::regtype, false, ''),
+            ('run_after', 'timestamptz'::regtype, false, ''),
+            ('enqueued_at', 'timestamptz'::regtype, true, 'DEFAULT now()')
+        ) AS c(name, type, not_null, default_value)
     LOOP
-        SELECT atttypid INTO existing_type FROM pg_attribute
+        SELECT atttypid, attnotnull INTO existing_type, existing_not_null FROM pg_attribute
         WHERE attrelid = queue AND attname = wanted.name AND attnum > 0 AND NOT attisdropped;
         IF existing_type IS NULL THEN
             additions := additions ||
-                format('ADD COLUMN %I %s %s', wanted.name, wanted.type, wanted.constraints);
+                format('ADD COLUMN %I %s %s %s', wanted.name, wanted.type,
+                       CASE WHEN wanted.not_null THEN 'NOT NULL' ELSE '' END,
+                       wanted.default_value);
         ELSIF existing_type <> wanted.type THEN
             RAISE EXCEPTION USING ERRCODE = '42804',
                 MESSAGE = format('column "%s" of %s has type %s; a queue needs %s', wanted.name,
                                  queue, existing_type::regtype, wanted.type);
+        ELSIF wanted.not_null AND NOT existing_not_null THEN
+            -- A NULL token or count of attempts would never match a claim's.
+            RAISE EXCEPTION USING ERRCODE = '55000',
+                MESSAGE = format('column "%s" of %s allows NULL; a queue needs it NOT NULL',
+                                 wanted.name, queue),
+                HINT = format('Give the rows where it is NULL a value (%s), then run ALTER TABLE '
+                              '%s ALTER COLUMN %I SET NOT NULL.',
+                              regexp_replace(wanted.default_value, '^DEFAULT ', ''), queue,
+                              wanted.name);
         END IF;
     END LOOP;
     -- A CHECK constraint is read and planned again by every UPDATE of the table, the queue's
@@ -189,25 +234,88 @@ BEGIN
     END IF;
 
     -- The claim's indexes: pending rows in claim order, processing rows by lease end. Neither
-    -- holds done or failed rows, so claims do not slow down as those pile up.
-    pending_index := left(table_name, 40) || '_idempotent_pending';
-    lease_index := left(table_name, 40) || '_idempotent_leases';
-    IF attached AND (new_status <> old_status OR new_priority IS DISTINCT FROM old_priority) THEN
-        EXECUTE format('DROP INDEX IF EXISTS %I.%I', schema_name, pending_index);
-    END IF;
-    IF attached AND new_status <> old_status THEN
-        EXECUTE format('DROP INDEX IF EXISTS %I.%I', schema_name, lease_index);
-    END IF;
-    IF to_regclass(format('%I.%I', schema_name, pending_index)) IS NULL THEN
-        EXECUTE format('CREATE INDEX %I ON %I.%I (%s) WHERE %I = ''pending''',
-                       pending_index, schema_name, table_name,
-                       concat_ws(', ', quote_ident(new_priority), quote_ident(key_columns[1])),
-                       new_status);
-    END IF;
-    IF to_regclass(format('%I.%I', schema_name, lease_index)) IS NULL THEN
-        EXECUTE format('CREATE INDEX %I ON %I.%I (lease_expires_at) WHERE %I = ''processing''',
-                       lease_index, schema_name, table_name, new_status);
-    END IF;
+    -- holds done or failed rows, so claims do not slow down as those pile up. They are found by
+    -- their definition, whatever their names: a plain btree index of the queue on exactly these
+    -- columns (default operator classes, collations and order) whose predicate is status = the
+    -- label, which is also how the claim finds the lease index (queue_table.cpp). A valid one
+    -- serves; one that a change of the status or priority column made useless is dropped,
+    -- unless it is unique or a constraint's.
+    SELECT atttypid INTO status_type FROM pg_attribute
+    WHERE attrelid = queue AND attname = new_status AND attnum > 0 AND NOT attisdropped;
+    SELECT atttypid INTO old_status_type FROM pg_attribute
+    WHERE attrelid = queue AND attname = old_status AND attnum > 0 AND NOT attisdropped;
+    FOR claim_index IN
+        SELECT c.suffix, c.label,
+               array_remove(c.columns, NULL) AS columns,
+               ARRAY[format('(%I = %L::%s)', new_status, c.label, format_type(status_type, NULL)),
+                     format('((%I)::text = %L::text)', new_status, c.label)] AS predicates,
+               array_remove(c.old_columns, NULL) AS old_columns,
+               ARRAY[format('(%I = %L::%s)', old_status, c.label,
+                            format_type(old_status_type, NULL)),
+                     format('((%I)::text = %L::text)', old_status, c.label)] AS old_predicates
+        FROM (VALUES
+            ('_idempotent_pending', 'pending', ARRAY[new_priority, key_columns[1]],
+             ARRAY[old_priority, key_columns[1]]),
+            ('_idempotent_leases', 'processing', ARRAY['lease_expires_at'::name],
+             ARRAY['lease_expires_at'::name])
+        ) AS c(suffix, label, columns, old_columns)
+    LOOP
+        index_found := false;
+        FOR existing_index IN
+            SELECT ic.relname AS name, i.indisvalid AS valid,
+                   NOT i.indisunique AND NOT EXISTS (SELECT FROM pg_constraint
+                                                     WHERE conindid = i.indexrelid) AS droppable,
+                   ARRAY(SELECT a.attname
+                         FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
+                         JOIN pg_attribute a ON a.attrelid = queue AND a.attnum = k.attnum
+                         ORDER BY k.position) AS columns,
+                   pg_get_expr(i.indpred, i.indrelid) AS predicate
+            FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+            WHERE i.indrelid = queue AND i.indpred IS NOT NULL AND i.indexprs IS NULL
+              AND i.indnatts = i.indnkeyatts
+              AND ic.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')
+              AND NOT EXISTS (
+                  SELECT FROM unnest(i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[],
+                                     i.indoption::int2[]) AS k(attnum, opclass, collation_oid, options)
+                  JOIN pg_attribute a ON a.attrelid = queue AND a.attnum = k.attnum
+                  JOIN pg_opclass o ON o.oid = k.opclass
+                  WHERE NOT o.opcdefault OR k.collation_oid <> a.attcollation OR k.options <> 0)
+            ORDER BY ic.relname
+        LOOP
+            IF existing_index.columns = claim_index.columns
+               AND existing_index.predicate = ANY (claim_index.predicates) THEN
+                index_found := index_found OR existing_index.valid;
+            ELSIF attached AND existing_index.droppable
+                  AND existing_index.columns = claim_index.old_columns
+                  AND existing_index.predicate = ANY (claim_index.old_predicates) THEN
+                EXECUTE format('DROP INDEX %I.%I', schema_name, existing_index.name);
+            END IF;
+        END LOOP;
+        IF NOT index_found THEN
+            -- <table>_idempotent_pending (or _leases), the table's name cut to 40 characters
+            -- and then, on a character boundary, to fit; if a relation of the schema has that
+            -- name, the first free one of <table>_idempotent_pending1, 2, ...
+            name_number := 0;
+            LOOP
+                name_suffix := claim_index.suffix || coalesce(nullif(name_number, 0)::text, '');
+                name_prefix := left(table_name, 40);
+                WHILE octet_length(name_prefix || name_suffix)
+                      > current_setting('max_identifier_length')::integer LOOP
+                    name_prefix := left(name_prefix, -1);
+                END LOOP;
+                index_name := name_prefix || name_suffix;
+                EXIT WHEN NOT EXISTS (
+                    SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = schema_name AND c.relname = index_name);
+                name_number := name_number + 1;
+            END LOOP;
+            EXECUTE format('CREATE INDEX %I ON %I.%I (%s) WHERE %I = %L',
+                           index_name, schema_name, table_name,
+                           (SELECT string_agg(quote_ident(c.name), ', ' ORDER BY c.position)
+                            FROM unnest(claim_index.columns) WITH ORDINALITY AS c(name, position)),
+                           new_status, claim_index.label);
+        END IF;
+    END LOOP;
 
     -- An earlier build's guard had a WHEN clause, which every UPDATE read and planned again:
     -- the migration from the CHECK replaces it too.
