@@ -65,6 +65,7 @@ SELECT id, claim_token FROM idempotent_claim(NULL::parent_jobs, 1);
 SELECT idempotent_complete('parent_jobs', 1, 1);
 SELECT tableoid::regclass AS in_table, id, status, claim_token FROM parent_jobs ORDER BY 1, 2;
 SELECT id, claim_token FROM idempotent_claim(NULL::parent_jobs, 10);
+SELECT pending, processing, done, failed FROM idempotent_queue_stats('parent_jobs');
 
 -- A row whose lease expired with its attempts used up is failed with a new token, so the late
 -- worker's calls are stale (55000), not taken for a repeat of its own (23505).

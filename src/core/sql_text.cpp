@@ -1,8 +1,18 @@
 #include "core/sql_text.hpp"
 #include "core/error.hpp"
 
+#include <algorithm>
+
 namespace idempotent
 {
+
+std::string unused_name(std::string_view base, const std::vector<std::string> &taken)
+{
+    std::string name(base);
+    while (std::find(taken.begin(), taken.end(), name) != taken.end())
+        name += '_';
+    return name;
+}
 
 std::string quote_identifier(std::string_view name)
 {

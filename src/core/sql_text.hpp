@@ -17,6 +17,11 @@ std::string quote_identifier(std::string_view name);
 // "schema"."name"
 std::string qualified_name(std::string_view schema, std::string_view name);
 
+// base, or base with underscores appended: the first that is none of the taken names. A
+// generated alias, CTE or output column that a user's text or table also spells would be
+// resolved to the wrong thing, so every such name is picked this way (docs/window.md).
+std::string unused_name(std::string_view base, const std::vector<std::string> &taken);
+
 // A column of the target table, as the generated SQL needs to know it.
 struct TableColumn {
     std::string name;

@@ -42,12 +42,21 @@ void validate_upsert_request(const UpsertRequest &request)
 namespace
 {
 
-// The keys grouped, with their rows counted as n.
+// The name of the grouped keys' row count: n, unless a key column is named so.
+std::string count_column(const UpsertRequest &request)
+{
+    std::vector<std::string> keys;
+    for (const TableColumn &column : request.key_columns)
+        keys.push_back(column.name);
+    return quote_identifier(unused_name("n", keys));
+}
+
+// The keys grouped, with their rows counted under count_column.
 std::string grouped_keys(const UpsertRequest &request)
 {
     std::string keys = join_columns(
         request.key_columns, [](const TableColumn &column) { return column_in("s", column); });
-    return "SELECT " + keys + ", pg_catalog.count(*) AS n FROM (" +
+    return "SELECT " + keys + ", pg_catalog.count(*) AS " + count_column(request) + " FROM (" +
            typed_source(request.source_query, request.source_columns) + ") AS s GROUP BY " + keys;
 }
 
@@ -74,12 +83,12 @@ std::string upsert_check_sql(const UpsertRequest &request)
                ") AS s";
     }
     const std::string null_in_group = null_key(request, "g");
-    return "SELECT COALESCE(pg_catalog.sum(g.n), 0)::pg_catalog.int8, COALESCE(pg_catalog.sum(g.n) "
-           "FILTER (WHERE " +
-           null_in_group +
-           "), 0)::pg_catalog.int8, COALESCE(pg_catalog.bool_or(g.n "
-           "OPERATOR(pg_catalog.>) 1) FILTER (WHERE NOT (" +
-           null_in_group + ")), false) FROM (" + grouped_keys(request) + ") AS g";
+    const std::string rows = "g." + count_column(request);
+    return "SELECT COALESCE(pg_catalog.sum(" + rows +
+           "), 0)::pg_catalog.int8, COALESCE(pg_catalog.sum(" + rows + ") FILTER (WHERE " +
+           null_in_group + "), 0)::pg_catalog.int8, COALESCE(pg_catalog.bool_or(" + rows +
+           " OPERATOR(pg_catalog.>) 1) FILTER (WHERE NOT (" + null_in_group + ")), false) FROM (" +
+           grouped_keys(request) + ") AS g";
 }
 
 std::string upsert_duplicate_key_sql(const UpsertRequest &request)
@@ -88,8 +97,8 @@ std::string upsert_duplicate_key_sql(const UpsertRequest &request)
         return "(" + column_in("g", column) + ")::pg_catalog.text";
     });
     return "SELECT pg_catalog.min(pg_catalog.concat_ws(', ', " + key_text + ")) FROM (" +
-           grouped_keys(request) + ") AS g WHERE g.n OPERATOR(pg_catalog.>) 1 AND NOT (" +
-           null_key(request, "g") + ")";
+           grouped_keys(request) + ") AS g WHERE g." + count_column(request) +
+           " OPERATOR(pg_catalog.>) 1 AND NOT (" + null_key(request, "g") + ")";
 }
 
 std::string upsert_merge_sql(const UpsertRequest &request, KeyProbe probe)

@@ -23,10 +23,34 @@ std::string in_window(const WindowRequest &request, std::string_view qualifier)
     return test;
 }
 
-// The column under which the replacing statement's RETURNING hands each inserted row's hash
-// to its summary: hashing there, rather than returning whole rows, keeps the rows out of the
-// CTE's tuplestore. Its name cannot be a column's that anyone would choose.
-constexpr const char *returned_row_hash = "\"idempotent row hash\"";
+// The statements' own names. The filter is pasted where these aliases and CTEs are in scope,
+// and the source where the CTEs are: a name the user's text also spells would be resolved to
+// ours (a bare alias to the whole row, a table to the CTE). And the inserted rows come back
+// with the target's columns beside the row hash. So each name is none of those.
+struct Names {
+    std::string source;        // the source's rows, in the summaries
+    std::string target;        // the target's rows
+    std::string inserted_row;  // an inserted row, in the replacing statement's summary
+    std::string deleted;       // CTE: the deleted rows
+    std::string deleted_count; // CTE: how many
+    std::string inserted;      // CTE: the inserted rows
+    // The column under which the replacing statement's RETURNING hands each inserted row's
+    // hash to its summary (quoted): hashing there, rather than returning whole rows, keeps the
+    // rows out of the CTE's tuplestore.
+    std::string row_hash;
+};
+
+Names names_of(const WindowRequest &request)
+{
+    auto pick = [&](std::string_view base) { return unused_name(base, request.names_in_use); };
+    return {pick("s"),
+            pick("t"),
+            pick("i"),
+            pick("deleted"),
+            pick("deleted_count"),
+            pick("inserted"),
+            quote_identifier(pick("idempotent row hash"))};
+}
 
 // rows, rows outside, one outside value, hash sum (or NULL without with_hash): over the rows
 // aliased as qualifier. The window test runs once a row; only when some row is outside does a
@@ -100,14 +124,18 @@ std::string window_bounds_sql(const TableColumn &window_column)
 
 std::string window_source_summary_sql(const WindowRequest &request)
 {
+    const std::string s = names_of(request).source;
     std::string source = "(" + typed_source(request.source_query, request.source_columns) + ")";
-    return "SELECT " + summary_columns(request, "s", source) + ", " + image_hash_sum(request, "s") +
-           " FROM " + source + " AS s";
+    return "SELECT " + summary_columns(request, s, source) + ", " + image_hash_sum(request, s) +
+           " FROM " + source + " AS " + s;
 }
 
 std::string window_replace_sql(const WindowRequest &request, bool delete_rows, bool with_hash)
 {
-    std::string insert = "INSERT INTO " + request.target + " AS t (" +
+    const Names names = names_of(request);
+    const std::string &t = names.target;
+    const std::string &i = names.inserted_row;
+    std::string insert = "INSERT INTO " + request.target + " AS " + t + " (" +
                          column_list(request.source_columns) + ") SELECT " +
                          column_list(request.source_columns, "q") + " FROM " +
                          subquery(request.source_query) + " AS q";
@@ -118,30 +146,28 @@ std::string window_replace_sql(const WindowRequest &request, bool delete_rows, b
                                 ? quote_identifier(request.window_column.name)
                                 : std::string("*");
     if (with_hash)
-        returning += ", " + row_hash("t", request.source_columns) + " AS " + returned_row_hash;
-    const std::string hash_sum =
-        std::string("COALESCE(pg_catalog.sum(i.") + returned_row_hash + "), 0)";
+        returning += ", " + row_hash(t, request.source_columns) + " AS " + names.row_hash;
+    const std::string hash_sum = "COALESCE(pg_catalog.sum(" + i + "." + names.row_hash + "), 0)";
+    const std::string summary = summary_columns(request, i, names.inserted, with_hash, hash_sum);
     if (!delete_rows)
-        return "WITH inserted AS (" + insert + " RETURNING " + returning + ") SELECT " +
-               summary_columns(request, "i", "inserted", with_hash, hash_sum) +
-               ", 0::pg_catalog.int8 FROM inserted AS i";
+        return "WITH " + names.inserted + " AS (" + insert + " RETURNING " + returning +
+               ") SELECT " + summary + ", 0::pg_catalog.int8 FROM " + names.inserted + " AS " + i;
     // The source reads the statement's snapshot, from before the delete. The insert's one-time
     // filter on the deleted count makes the delete finish first, so that a new row may reuse
     // the unique key of a deleted one.
-    return "WITH deleted AS (DELETE FROM " + request.target + " AS t WHERE " +
-           in_window(request, "t") +
-           " RETURNING 1), deleted_count AS (SELECT pg_catalog.count(*) AS n FROM deleted), "
-           "inserted AS (" +
-           insert + " WHERE (SELECT d.n FROM deleted_count AS d) IS NOT NULL RETURNING " +
-           returning + ") SELECT " +
-           summary_columns(request, "i", "inserted", with_hash, hash_sum) +
-           ", (SELECT d.n FROM deleted_count AS d) FROM inserted AS i";
+    const std::string deleted_count = "(SELECT d.n FROM " + names.deleted_count + " AS d)";
+    return "WITH " + names.deleted + " AS (DELETE FROM " + request.target + " AS " + t + " WHERE " +
+           in_window(request, t) + " RETURNING 1), " + names.deleted_count +
+           " AS (SELECT pg_catalog.count(*) AS n FROM " + names.deleted + "), " + names.inserted +
+           " AS (" + insert + " WHERE " + deleted_count + " IS NOT NULL RETURNING " + returning +
+           ") SELECT " + summary + ", " + deleted_count + " FROM " + names.inserted + " AS " + i;
 }
 
 std::string window_rows_sql(const WindowRequest &request)
 {
-    return "SELECT pg_catalog.count(*) FROM " + request.target + " AS t WHERE " +
-           in_window(request, "t");
+    const std::string t = names_of(request).target;
+    return "SELECT pg_catalog.count(*) FROM " + request.target + " AS " + t + " WHERE " +
+           in_window(request, t);
 }
 
 namespace
@@ -169,9 +195,10 @@ std::string window_truncate_sql(const std::vector<std::string> &partitions)
 
 std::string window_current_summary_sql(const WindowRequest &request)
 {
-    return "SELECT pg_catalog.count(*), " + row_hash_sum("t", request.source_columns) + ", " +
-           image_hash_sum(request, "t") + " FROM " + request.target + " AS t WHERE " +
-           in_window(request, "t");
+    const std::string t = names_of(request).target;
+    return "SELECT pg_catalog.count(*), " + row_hash_sum(t, request.source_columns) + ", " +
+           image_hash_sum(request, t) + " FROM " + request.target + " AS " + t + " WHERE " +
+           in_window(request, t);
 }
 
 std::string window_contained_sql(const WindowRequest &request)
@@ -181,10 +208,13 @@ std::string window_contained_sql(const WindowRequest &request)
             return comparable(qualifier, column);
         });
     };
-    return "SELECT NOT EXISTS (SELECT " + comparable_in("s") + " FROM (" +
-           typed_source(request.source_query, request.source_columns) +
-           ") AS s EXCEPT ALL SELECT " + comparable_in("t") + " FROM " + request.target +
-           " AS t WHERE " + in_window(request, "t") + ")";
+    const Names names = names_of(request);
+    const std::string &s = names.source;
+    const std::string &t = names.target;
+    return "SELECT NOT EXISTS (SELECT " + comparable_in(s) + " FROM (" +
+           typed_source(request.source_query, request.source_columns) + ") AS " + s +
+           " EXCEPT ALL SELECT " + comparable_in(t) + " FROM " + request.target + " AS " + t +
+           " WHERE " + in_window(request, t) + ")";
 }
 
 std::string window_advisory_lock_sql(bool shared, bool nowait)

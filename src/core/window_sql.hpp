@@ -18,6 +18,10 @@ struct WindowRequest {
     std::string source_query;                // exactly one read-only statement
     std::string window_filter;               // a boolean expression narrowing the window, or empty
     std::string extension_schema;            // where idempotent_image_hash_sum lives
+    // Every identifier and keyword the source query and the filter spell, and every column of
+    // the target: the statements' own aliases, CTEs and output columns avoid them all, so that
+    // the user's text always means what it says alone.
+    std::vector<std::string> names_in_use;
 };
 
 // Checks what can be checked without a server: the source provides the window column, the

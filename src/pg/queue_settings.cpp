@@ -51,7 +51,10 @@ StoredSettings parse_arguments(const Trigger *trigger)
 // The settings of the queue relid, from its guard trigger; 55000 if it has none.
 StoredSettings read_stored_settings(Oid relid)
 {
-    Relation relation = relation_open(relid, AccessShareLock);
+    Relation relation = try_relation_open(relid, AccessShareLock);
+    if (relation == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                        errmsg("queue with OID %u does not exist", relid)));
     const char *name = RelationGetRelationName(relation);
     if (relation->rd_rel->relkind != RELKIND_RELATION)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -8,6 +8,7 @@
 
 #include "pg/error_bridge.hpp"
 #include "pg/result_row.hpp"
+#include "pg/sql_names.hpp"
 #include "pg/window_partitions.hpp"
 #include "pg/window_spi.hpp"
 
@@ -59,6 +60,25 @@ struct Summary {
     const char *outside_example; // nullptr: NULL
     Datum hash_sum;
 };
+
+// The target's columns and every identifier the source query and the filter spell: the names
+// the replacement's own aliases and CTEs must avoid (WindowRequest::names_in_use).
+std::vector<std::string> names_in_use(const std::vector<TableColumn> &columns, const char *source,
+                                      const char *filter)
+{
+    std::vector<std::string> names;
+    for (const TableColumn &column : columns)
+        names.push_back(column.name);
+    for (const char *text : {source, filter}) {
+        if (text == nullptr)
+            continue;
+        List *spelled = call_pg([&] { return spelled_names(text); });
+        ListCell *cell = nullptr;
+        foreach (cell, spelled)
+            names.emplace_back(static_cast<const char *>(lfirst(cell)));
+    }
+    return names;
+}
 
 const char *text_value(const StatementResult &result, int column)
 {
@@ -260,6 +280,7 @@ class Replacement
         validate_window_request(request_);
         if (a.window_filter != nullptr)
             call_pg([&] { check_filter_expression(a.window_filter); });
+        request_.names_in_use = names_in_use(columns, source->statement, a.window_filter);
         extension_schema_ = call_pg([&] { return function_schema(fcinfo_); });
         request_.extension_schema = extension_schema_;
         owner_ = call_pg([&] { return function_owner(fcinfo_); });

@@ -428,7 +428,7 @@ BEGIN
         'count(*) FILTER (WHERE %1$I = ''failed''), '
         'now() - min(enqueued_at) FILTER (WHERE %1$I = ''pending''), '
         'count(*) FILTER (WHERE %1$I = ''processing'' AND lease_expires_at < now()) '
-        'FROM %2$s', status, queue)
+        'FROM ONLY %2$s', status, queue)
     INTO pending, processing, done, failed, oldest_pending_age, expired_leases;
     dead_tuples := pg_stat_get_dead_tuples(queue);
 END $$;

@@ -185,8 +185,40 @@ TEST(UpsertSql, CountsDistinctSingleKeysAndGroupsCompositeOnes)
     std::string duplicate = upsert_duplicate_key_sql(request);
     EXPECT_TRUE(contains(duplicate, "pg_catalog.concat_ws(', ', (g.\"id\")::pg_catalog.text, "
                                     "(g.\"region\")::pg_catalog.text)"));
-    EXPECT_TRUE(contains(duplicate, "WHERE g.n OPERATOR(pg_catalog.>) 1 AND NOT (g.\"id\" IS "
+    EXPECT_TRUE(contains(duplicate, "WHERE g.\"n\" OPERATOR(pg_catalog.>) 1 AND NOT (g.\"id\" IS "
                                     "NULL OR g.\"region\" IS NULL)"));
+
+    // A key column named n: the count is named otherwise, so that g."n" means one thing.
+    request.key_columns = {column("id"), column("n")};
+    check = upsert_check_sql(request);
+    EXPECT_TRUE(contains(check, "pg_catalog.count(*) AS \"n_\" FROM")) << check;
+    EXPECT_TRUE(contains(check, "pg_catalog.sum(g.\"n_\")")) << check;
+    EXPECT_TRUE(contains(upsert_duplicate_key_sql(request), "WHERE g.\"n_\" OPERATOR")) << check;
+}
+
+TEST(WindowSql, OwnNamesAvoidThoseTheUserSpells)
+{
+    WindowRequest request = window_request();
+    std::string sql = window_replace_sql(request);
+    EXPECT_TRUE(contains(sql, "WITH deleted AS (DELETE FROM")) << sql;
+    EXPECT_TRUE(contains(sql, "inserted AS (INSERT INTO")) << sql;
+    // A source reading a table named deleted, a filter reading one named inserted, a target
+    // with a column named like the row hash: every one of the statement's own names moves.
+    request.names_in_use = {"deleted", "inserted", "deleted_count",      "t",
+                            "i",       "s",        "idempotent row hash"};
+    sql = window_replace_sql(request);
+    EXPECT_TRUE(contains(sql, "WITH deleted_ AS (DELETE FROM \"public\".\"daily\" AS t_ WHERE"))
+        << sql;
+    EXPECT_TRUE(contains(sql, "deleted_count_ AS (SELECT pg_catalog.count(*) AS n FROM deleted_)"))
+        << sql;
+    EXPECT_TRUE(contains(sql, "inserted_ AS (INSERT INTO \"public\".\"daily\" AS t_ (")) << sql;
+    EXPECT_TRUE(contains(sql, "AS \"idempotent row hash_\"")) << sql;
+    EXPECT_TRUE(contains(sql, "FROM inserted_ AS i_")) << sql;
+    EXPECT_FALSE(contains(sql, " deleted ")) << sql;
+    EXPECT_FALSE(contains(sql, " AS t ")) << sql;
+    const std::string source = window_source_summary_sql(request);
+    EXPECT_TRUE(contains(source, " AS s_")) << source;
+    EXPECT_FALSE(contains(source, " AS s ")) << source;
 }
 
 TEST(WindowSql, LocksWholePartitionsBeforeCountingAndTruncatingThem)
