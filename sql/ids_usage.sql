@@ -90,6 +90,40 @@ SET DateStyle = 'SQL, DMY';
 SELECT idempotent_dbt_surrogate_key(date '2026-11-01') = md5('01/11/2026') AS follows_datestyle;
 RESET DateStyle;
 
+-- A user-defined cast to text that returns NULL: dbt's coalesce gives the NULL marker.
+CREATE TYPE mood AS ENUM ('happy');
+CREATE FUNCTION mood_text(mood) RETURNS text LANGUAGE sql AS 'SELECT NULL::text';
+CREATE CAST (mood AS text) WITH FUNCTION mood_text(mood);
+SELECT idempotent_dbt_surrogate_key('happy'::mood, 'x')
+     = md5(coalesce(cast('happy'::mood AS text), '_dbt_utils_surrogate_key_null_') || '-x')
+       AS null_cast_is_marked;
+
+-- A composite type altered while a call site stays in use (one PL/pgSQL block): the IDs are
+-- those of the values as they now are, not read with the old field types.
+CREATE TYPE reshaped AS (a text);
+CREATE TABLE reshaped_ids (step int, id uuid, expected uuid);
+DO $$
+DECLARE
+    r record;
+    id uuid;
+BEGIN
+    FOR step IN 1..2 LOOP
+        IF step = 2 THEN
+            ALTER TYPE reshaped ALTER ATTRIBUTE a TYPE bigint;
+        END IF;
+        EXECUTE format('SELECT ROW(%s)::reshaped AS c',
+                       CASE step WHEN 1 THEN quote_literal('x') ELSE '1234567' END)
+            INTO r;
+        -- One simple expression, evaluated twice: its plan, and the encoder's, outlive the ALTER.
+        id := idempotent_id(r.c);
+        INSERT INTO reshaped_ids
+        VALUES (step, id,
+                CASE step WHEN 1 THEN idempotent_id(ROW('x'::text))
+                          ELSE idempotent_id(ROW(1234567::bigint)) END);
+    END LOOP;
+END $$;
+SELECT step, id = expected AS as_now FROM reshaped_ids ORDER BY step;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA ids_usage CASCADE;

@@ -109,11 +109,12 @@ Family scalar_family(Oid type_id, bool *found)
 }
 
 // Builds the field plans of a row type into plan.
-void plan_record_fields(TypePlan *plan, TupleDesc descriptor, Oid type_id, int32 typmod)
+void plan_record_fields(TypePlan *plan, TupleDesc descriptor, Oid type_id, int32 typmod,
+                        uint64 identifier)
 {
     plan->record_type = type_id;
     plan->record_typmod = typmod;
-    plan->field_count = descriptor->natts;
+    plan->record_identifier = identifier;
     plan->live_fields = 0;
     plan->fields =
         (TypePlan **)MemoryContextAllocZero(plan->context, sizeof(TypePlan *) * descriptor->natts);
@@ -292,9 +293,10 @@ void encode_record(CanonicalEncoder &encoder, TypePlan *plan, Datum value)
     Oid type_id = HeapTupleHeaderGetTypeId(header);
     int32 typmod = HeapTupleHeaderGetTypMod(header);
     TupleDesc descriptor = lookup_rowtype_tupdesc(type_id, typmod);
+    const uint64 identifier = assign_record_type_identifier(type_id, typmod);
     if (plan->fields == nullptr || plan->record_type != type_id || plan->record_typmod != typmod ||
-        plan->field_count != descriptor->natts)
-        plan_record_fields(plan, descriptor, type_id, typmod);
+        plan->record_identifier != identifier)
+        plan_record_fields(plan, descriptor, type_id, typmod, identifier);
 
     HeapTupleData tuple;
     tuple.t_len = HeapTupleHeaderGetDatumLength(header);

@@ -52,7 +52,10 @@ struct TypePlan {
     // known from its values)
     Oid record_type;
     int32 record_typmod;
-    int field_count;       // attributes, dropped ones included
+    // The row type's descriptor the field plans were built for (assign_record_type_identifier):
+    // ALTER TYPE ... ALTER ATTRIBUTE ... TYPE keeps the type's OID, typmod and attribute count
+    // but not this.
+    uint64 record_identifier;
     TypePlan **fields;     // per attribute; nullptr for a dropped one
     int live_fields;       // attributes that are not dropped
     MemoryContext context; // where nested plans are built

@@ -74,13 +74,22 @@ void append_as_text(StringInfo out, const TextCast *cast, Datum value)
         appendStringInfoString(out,
                                OutputFunctionCall(const_cast<FmgrInfo *>(&cast->function), value));
         return;
-    case CastKind::cast_function:
-        // Cast functions take (value[, typmod[, explicit]]).
-        value = cast->argument_count == 1
-                    ? FunctionCall1(const_cast<FmgrInfo *>(&cast->function), value)
-                    : FunctionCall3(const_cast<FmgrInfo *>(&cast->function), value,
-                                    Int32GetDatum(-1), BoolGetDatum(true));
+    case CastKind::cast_function: {
+        // Cast functions take (value[, typmod[, explicit]]). A user-defined one may return NULL:
+        // dbt's coalesce then gives the NULL marker, as for a NULL value.
+        LOCAL_FCINFO(call, 3);
+        InitFunctionCallInfoData(*call, const_cast<FmgrInfo *>(&cast->function),
+                                 cast->argument_count == 1 ? 1 : 3, InvalidOid, nullptr, nullptr);
+        call->args[0] = {value, false};
+        call->args[1] = {Int32GetDatum(-1), false};
+        call->args[2] = {BoolGetDatum(true), false};
+        value = FunctionCallInvoke(call);
+        if (call->isnull) {
+            appendBinaryStringInfo(out, null_marker, sizeof null_marker - 1);
+            return;
+        }
         break;
+    }
     case CastKind::same_bytes:
         break;
     }
