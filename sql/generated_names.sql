@@ -65,6 +65,19 @@ SELECT pg_temp.try($$CALL idempotent_replace_window('flagged', 'day', date '2026
 CREATE TABLE flagged_z (day date, z integer DEFAULT 1, v integer);
 SELECT pg_temp.try($$CALL idempotent_replace_window('flagged_z', 'day', date '2026-01-01',
     date '2026-01-02', $q$SELECT $1 AS day, 10 AS v$q$, window_filter => 'z = 1')$$);
+-- Its hint says why: the filter is checked on the source rows.
+CREATE FUNCTION pg_temp.hint(statement text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    hint text;
+BEGIN
+    EXECUTE statement;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
+    RETURN SQLSTATE || ': ' || hint;
+END $$;
+SELECT pg_temp.hint($$CALL idempotent_replace_window('flagged_z', 'day', date '2026-01-01',
+    date '2026-01-02', $q$SELECT $1 AS day, 10 AS v$q$, window_filter => 'z = 1')$$);
 
 -- Upsert keys named n, the name of the check's row count.
 CREATE TABLE pairs (a integer, n integer, v text, PRIMARY KEY (a, n));

@@ -173,7 +173,7 @@ class Replacement
         WindowOutcome outcome{0, 0, false, false};
         Summary contents{};
         if (arguments_.skip_unchanged) {
-            StatementResult source = run_statement(window_source_summary_sql(request_));
+            StatementResult source = summarize_source();
             int64 image_hash_sum = 0;
             call_pg([&] {
                 contents = read_summary(source);
@@ -357,6 +357,25 @@ class Replacement
             result = execute(sql.c_str(), 2, types, values, "  ");
         });
         return result;
+    }
+
+    // The source rows' summary. The filter is evaluated on them, so a filter reading a column
+    // the source does not return fails here: the hint says why.
+    StatementResult summarize_source()
+    {
+        try {
+            return run_statement(window_source_summary_sql(request_));
+        } catch (const PgError &error) {
+            ErrorData *data = error.data();
+            if (data->sqlerrcode == ERRCODE_UNDEFINED_COLUMN && !request_.window_filter.empty() &&
+                data->hint == nullptr)
+                data->hint = call_pg([] {
+                    return pstrdup("window_filter is checked on the source rows before anything "
+                                   "is written: the source query must return every column the "
+                                   "filter reads.");
+                });
+            throw;
+        }
     }
 
     // Equal counts, equal hash sums, and equal image hash sums or the source contained in the
