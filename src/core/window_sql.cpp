@@ -1,6 +1,8 @@
 #include "core/window_sql.hpp"
 #include "core/error.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <utility>
 
 namespace idempotent
@@ -83,11 +85,27 @@ std::string column_list(const std::vector<TableColumn> &columns, std::string_vie
 }
 
 // The sum of the rows' hashes over their stored bytes, which the hash sums' type-specific
-// functions partly fold (a bigint's halves are XORed, for one): see image_hash.cpp.
+// functions partly fold (a bigint's halves are XORed, for one): see image_hash.cpp. An
+// aggregate takes at most 99 arguments, and a table up to 1600 columns: the columns are summed
+// in groups of at most image_hash_group_columns, every group after the first led by its number
+// (so that groups holding equal values do not sum alike), and the groups' sums XORed.
 std::string image_hash_sum(const WindowRequest &request, std::string_view qualifier)
 {
-    return qualified_name(request.extension_schema, "idempotent_image_hash_sum") + "(" +
-           column_list(request.source_columns, qualifier) + ")";
+    const std::string function =
+        qualified_name(request.extension_schema, "idempotent_image_hash_sum");
+    const std::vector<TableColumn> &columns = request.source_columns;
+    std::string sum;
+    for (std::size_t first = 0, group = 0; first < columns.size();
+         first += image_hash_group_columns, ++group) {
+        std::size_t last = std::min(columns.size(), first + image_hash_group_columns);
+        std::vector<TableColumn> part(columns.begin() + static_cast<std::ptrdiff_t>(first),
+                                      columns.begin() + static_cast<std::ptrdiff_t>(last));
+        std::string arguments = column_list(part, qualifier);
+        if (group > 0)
+            arguments = std::to_string(group) + "::pg_catalog.int4, " + arguments;
+        sum += (sum.empty() ? "" : " OPERATOR(pg_catalog.#) ") + function + "(" + arguments + ")";
+    }
+    return columns.size() > image_hash_group_columns ? "(" + sum + ")" : sum;
 }
 
 std::string lock_table(const std::string &extension_schema)

@@ -4,6 +4,7 @@
 #include "core/cpp_only.hpp"
 #include "core/sql_text.hpp"
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ void validate_window_request(const WindowRequest &request);
 // SELECT start, end, start < end, start as text, end as text, with $1 and $2 of the types the
 // caller passed: the bounds coerced to the window column's type.
 std::string window_bounds_sql(const TableColumn &window_column);
+
+// The image hash sum (idempotent_image_hash_sum) sums the columns in groups of at most this
+// many, since an aggregate takes at most 99 arguments, and XORs the groups' sums.
+inline constexpr std::size_t image_hash_group_columns = 90;
 
 // The two statements below return one row: rows, rows outside the window, one outside value as
 // text (NULL when none, or when all outside values are NULL), the rows' hash sum.

@@ -27,7 +27,7 @@ namespace
 // A unique index that ON CONFLICT can use as its arbiter: valid, immediate, without
 // expressions or predicate.
 struct ArbiterIndex {
-    const char *name;
+    Oid oid;
     bool primary;
     int key_count;
     const char **key_names;
@@ -56,7 +56,7 @@ ArbiterIndexes describe_arbiter_indexes(Oid relid)
                       heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
         if (usable) {
             ArbiterIndex *arbiter = &result.indexes[result.count++];
-            arbiter->name = get_rel_name(index->indexrelid);
+            arbiter->oid = index->indexrelid;
             arbiter->primary = index->indisprimary;
             arbiter->key_count = index->indnkeyatts;
             arbiter->key_names = (const char **)palloc(sizeof(char *) * index->indnkeyatts);
@@ -91,11 +91,11 @@ std::vector<std::string> index_keys(const ArbiterIndex &index)
     return keys;
 }
 
-// The key columns, and the names of the unique indexes over exactly them: those whose
-// violation ON CONFLICT (keys) would resolve.
+// The key columns, and the unique indexes over exactly them: those whose violation
+// ON CONFLICT (keys) would resolve.
 struct KeyChoice {
     std::vector<TableColumn> keys;
-    std::vector<const char *> arbiters;
+    std::vector<Oid> arbiters;
 };
 
 // The key columns: the given ones, which a unique index must cover exactly, or the primary key.
@@ -127,7 +127,7 @@ KeyChoice choose_keys(const UpsertArguments &arguments, const std::vector<TableC
     }
     for (int i = 0; i < indexes.count; ++i)
         if (index_keys(indexes.indexes[i]) == wanted)
-            choice.arbiters.push_back(indexes.indexes[i].name);
+            choice.arbiters.push_back(indexes.indexes[i].oid);
     if (!choice.arbiters.empty())
         return choice;
     throw Error(sqlstate::invalid_column_reference,

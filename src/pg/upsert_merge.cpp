@@ -2,10 +2,14 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "executor/spi.h"
 #include "pgstat.h"
 #include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 }
@@ -34,19 +38,48 @@ void tuples_written(Oid relid, int64 *inserted, int64 *updated)
     list_free(relations);
 }
 
-bool is_arbiter(const ErrorData *error, const char *const *arbiter_names, int arbiter_count)
+bool is_arbiter_oid(Oid index, const Oid *arbiters, int arbiter_count)
 {
-    if (error->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || error->constraint_name == nullptr)
-        return false;
     for (int i = 0; i < arbiter_count; ++i)
-        if (strcmp(error->constraint_name, arbiter_names[i]) == 0)
+        if (arbiters[i] == index)
             return true;
     return false;
 }
 
+// A unique violation names the index it violated (constraint_name) and the schema of the table
+// it was found in (schema_name), which is the index's schema too: on a partitioned target, a
+// partition's index, which is a partition of the arbiter, the target's partitioned index.
+bool is_arbiter(const ErrorData *error, const Oid *arbiters, int arbiter_count)
+{
+    if (error->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || error->constraint_name == nullptr ||
+        error->schema_name == nullptr)
+        return false;
+    Oid schema = get_namespace_oid(error->schema_name, true);
+    if (!OidIsValid(schema))
+        return false;
+    Oid index = get_relname_relid(error->constraint_name, schema);
+    if (!OidIsValid(index) || get_rel_relkind(index) != RELKIND_INDEX)
+        return false;
+    if (is_arbiter_oid(index, arbiters, arbiter_count))
+        return true;
+    if (!get_rel_relispartition(index))
+        return false;
+    List *ancestors = get_partition_ancestors(index);
+    bool found = false;
+    ListCell *cell;
+    foreach (cell, ancestors) {
+        if (is_arbiter_oid(lfirst_oid(cell), arbiters, arbiter_count)) {
+            found = true;
+            break;
+        }
+    }
+    list_free(ancestors);
+    return found;
+}
+
 // One round in a subtransaction; returns the error of a round that failed on an arbiter index
 // (the subtransaction rolled back), raises every other error.
-ErrorData *merge_round(const char *merge_sql, const char *const *arbiter_names, int arbiter_count,
+ErrorData *merge_round(const char *merge_sql, const Oid *arbiters, int arbiter_count,
                        uint64 *processed)
 {
     MemoryContext context = CurrentMemoryContext;
@@ -72,7 +105,7 @@ ErrorData *merge_round(const char *merge_sql, const char *const *arbiter_names, 
         RollbackAndReleaseCurrentSubTransaction();
         MemoryContextSwitchTo(context);
         CurrentResourceOwner = owner;
-        if (!is_arbiter(error, arbiter_names, arbiter_count))
+        if (!is_arbiter(error, arbiters, arbiter_count))
             ReThrowError(error);
         conflict = error;
     }
@@ -82,15 +115,14 @@ ErrorData *merge_round(const char *merge_sql, const char *const *arbiter_names, 
 
 } // namespace
 
-MergeWrites run_upsert_merge(const char *merge_sql, Oid target, const char *const *arbiter_names,
+MergeWrites run_upsert_merge(const char *merge_sql, Oid target, const Oid *arbiters,
                              int arbiter_count)
 {
     MergeWrites writes{pgstat_track_counts, 0, 0, 0};
     for (int round = 1;; ++round) {
         int64 inserted_before = 0, updated_before = 0;
         tuples_written(target, &inserted_before, &updated_before);
-        ErrorData *conflict =
-            merge_round(merge_sql, arbiter_names, arbiter_count, &writes.processed);
+        ErrorData *conflict = merge_round(merge_sql, arbiters, arbiter_count, &writes.processed);
         if (conflict == nullptr) {
             tuples_written(target, &writes.inserted, &writes.updated);
             writes.inserted -= inserted_before;

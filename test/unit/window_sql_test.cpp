@@ -136,6 +136,48 @@ TEST(WindowSql, ComparesTheColumnsTheSourceProvides)
     EXPECT_TRUE(contains(sql, "EXCEPT ALL SELECT t.\"day\", (t.\"doc\")::pg_catalog.text"));
 }
 
+// An aggregate takes at most 99 arguments: the image hash sum of a wide source is one
+// idempotent_image_hash_sum per group of columns, every group after the first led by its
+// number, the groups' sums XORed.
+TEST(WindowSql, SumsTheImagesOfWideSourcesInGroupsOfColumns)
+{
+    WindowRequest request = window_request();
+    request.extension_schema = "ext";
+    const std::string function = "\"ext\".\"idempotent_image_hash_sum\"(";
+    auto count = [](const std::string &text, const std::string &part) {
+        int found = 0;
+        for (std::size_t at = text.find(part); at != std::string::npos;
+             at = text.find(part, at + 1))
+            ++found;
+        return found;
+    };
+    std::string narrow = window_current_summary_sql(request);
+    EXPECT_TRUE(contains(narrow, function + "t.\"day\", t.\"doc\") FROM"));
+    EXPECT_EQ(count(narrow, function), 1);
+
+    for (std::size_t width : {image_hash_group_columns, image_hash_group_columns + 1,
+                              std::size_t{250}, std::size_t{1600}}) {
+        request.source_columns = {column("day")};
+        for (std::size_t i = 1; i < width; ++i)
+            request.source_columns.push_back(column("c" + std::to_string(i)));
+        std::string sql = window_current_summary_sql(request);
+        std::size_t groups = (width + image_hash_group_columns - 1) / image_hash_group_columns;
+        EXPECT_EQ(count(sql, function), static_cast<int>(groups)) << width;
+        for (std::size_t group = 1; group < groups; ++group)
+            EXPECT_TRUE(contains(sql, function + std::to_string(group) +
+                                          "::pg_catalog.int4, t.\"c" +
+                                          std::to_string(group * image_hash_group_columns) + "\""))
+                << width;
+        // No call gets more than 99 arguments: a group's columns and its number.
+        for (std::size_t at = sql.find(function); at != std::string::npos;
+             at = sql.find(function, at + 1)) {
+            std::string call = sql.substr(at, sql.find(')', at) - at);
+            EXPECT_LE(count(call, ", ") + 1, 99) << width;
+        }
+        EXPECT_TRUE(contains(window_source_summary_sql(request), function + "s.\"day\", "));
+    }
+}
+
 TEST(UpsertSql, MergesUpdatingOnlyRowsThatDiffer)
 {
     UpsertRequest request;
