@@ -54,13 +54,29 @@ std::string subquery(std::string_view query)
     return "(\n" + std::string(query) + "\n)";
 }
 
+std::string assigned_value(std::string_view qualifier, const TableColumn &column)
+{
+    std::string value = "(" + std::string(qualifier) + "." + quote_identifier(column.name) + ")";
+    if (column.typmod_function.empty()) {
+        value += "::" + column.type;
+    } else {
+        value = column.typmod_function + "(" + value + "::" + column.cast_type +
+                column.typmod_arguments + ")";
+        if (!column.domain.empty())
+            value = "(" + value + ")::" + column.domain;
+    }
+    if (!column.collation.empty())
+        value = "(" + value + ") COLLATE " + column.collation;
+    return value;
+}
+
 std::string typed_source(std::string_view source_query, const std::vector<TableColumn> &columns)
 {
     return "SELECT " +
            join_columns(columns,
                         [](const TableColumn &column) {
-                            std::string name = quote_identifier(column.name);
-                            return "(q." + name + ")::" + column.type + " AS " + name;
+                            return assigned_value("q", column) + " AS " +
+                                   quote_identifier(column.name);
                         }) +
            " FROM " + subquery(source_query) + " AS q";
 }

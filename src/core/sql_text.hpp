@@ -37,6 +37,22 @@ struct TableColumn {
     // them to first (empty: none); unused when compare_as_text.
     std::string hash_function;
     std::string hash_argument_type;
+    // How a source value becomes the value the column would store, as INSERT assigns it. An
+    // explicit cast to a type with a modifier truncates (varchar(n), char(n)) or pads (bit(n))
+    // where the assignment raises 22001, so only when the column's modifier is applied by a
+    // function (varchar(n), char(n), bit(n), varbit(n), numeric(p,s), timestamp(p), interval
+    // fields, arrays of them...): the value is cast to cast_type, the type without the modifier
+    // (the base type of a domain), then passed to typmod_function with typmod_arguments
+    // (", 7, false": the modifier, and for functions that take it, not explicit), then cast to
+    // domain when the column's type is one. Empty typmod_function: a cast to type suffices.
+    std::string cast_type{};
+    std::string typmod_function{};
+    std::string typmod_arguments{};
+    std::string domain{};
+    // The column's collation, schema-qualified ("pg_catalog"."default"), empty for a type
+    // without one: source values are grouped, hashed and compared under it, as the column's
+    // unique indexes and the statements' joins compare them.
+    std::string collation{};
 };
 
 // What a value of column looks like when rows are compared, for the row aliased as qualifier:
@@ -47,8 +63,13 @@ std::string comparable(std::string_view qualifier, const TableColumn &column);
 // column in the rows aliased left and right are not distinct.
 std::string not_distinct(const TableColumn &column, std::string_view left, std::string_view right);
 
-// SELECT (q."a")::type AS "a", ... FROM (<source>) AS q: the source's values as the target
-// would store them, under the target's column names, for the row comparisons.
+// The value of column in the source row aliased as qualifier as the target would store it:
+// converted to the column's type with the modifier applied as INSERT applies it (a value the
+// column cannot hold raises 22001, numeric(p,s) rounds), under the column's collation.
+std::string assigned_value(std::string_view qualifier, const TableColumn &column);
+
+// SELECT <assigned value of "a"> AS "a", ... FROM (<source>) AS q: the source's values as the
+// target would store them, under the target's column names, for the row comparisons.
 std::string typed_source(std::string_view source_query, const std::vector<TableColumn> &columns);
 
 // The query text embedded as a subquery. The line breaks keep a trailing comment in it from

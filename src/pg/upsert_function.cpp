@@ -75,6 +75,7 @@ struct UpsertArguments {
     const char *source_query;
     int key_count; // -1: the primary key
     const char **key_names;
+    const char *extension_schema; // where the extension's functions are
 };
 
 struct UpsertOutcome {
@@ -153,7 +154,7 @@ UpsertOutcome upsert(const UpsertArguments &arguments)
                     "table " + std::string(target->display) + " has rules",
                     "Rules rewrite the statement that writes the rows; write through a table "
                     "without rules, or replace them with triggers.");
-    std::vector<TableColumn> columns = table_columns(target);
+    std::vector<TableColumn> columns = table_columns(target, arguments.extension_schema);
     UpsertRequest request;
     request.target = qualified_name(target->schema, target->name);
     request.target_display = target->display;
@@ -225,6 +226,7 @@ IDEMPOTENT_FUNCTION(idempotent_upsert)
     arguments.source_query = text_to_cstring(PG_GETARG_TEXT_PP(1));
     arguments.key_count = -1;
     arguments.key_names = nullptr;
+    arguments.extension_schema = function_schema(fcinfo);
     if (!PG_ARGISNULL(2)) {
         Datum *elements;
         bool *nulls;

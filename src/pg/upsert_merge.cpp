@@ -77,6 +77,14 @@ bool is_arbiter(const ErrorData *error, const Oid *arbiters, int arbiter_count)
     return found;
 }
 
+// The same unique violation as the round before: the same index and the same key.
+bool same_conflict(const ErrorData *previous, const ErrorData *conflict)
+{
+    return previous != nullptr && previous->detail != nullptr && conflict->detail != nullptr &&
+           strcmp(previous->constraint_name, conflict->constraint_name) == 0 &&
+           strcmp(previous->detail, conflict->detail) == 0;
+}
+
 // One round in a subtransaction; returns the error of a round that failed on an arbiter index
 // (the subtransaction rolled back), raises every other error.
 ErrorData *merge_round(const char *merge_sql, const Oid *arbiters, int arbiter_count,
@@ -119,6 +127,7 @@ MergeWrites run_upsert_merge(const char *merge_sql, Oid target, const Oid *arbit
                              int arbiter_count)
 {
     MergeWrites writes{pgstat_track_counts, 0, 0, 0};
+    ErrorData *previous = nullptr;
     for (int round = 1;; ++round) {
         int64 inserted_before = 0, updated_before = 0;
         tuples_written(target, &inserted_before, &updated_before);
@@ -135,8 +144,12 @@ MergeWrites run_upsert_merge(const char *merge_sql, Oid target, const Oid *arbit
                      errmsg("could not serialize access due to a concurrent insert of a key"),
                      errdetail("%s", conflict->detail != nullptr ? conflict->detail : ""),
                      errhint("Retry the transaction: its snapshot predates the key's row.")));
-        if (round == max_merge_rounds)
+        // A key inserted concurrently is seen by the next round's snapshot and conflicts no
+        // more; the same conflict twice is the statement's own rows colliding (keys distinct by
+        // the columns' equality but equal by the index's), which no retry resolves.
+        if (round == max_merge_rounds || same_conflict(previous, conflict))
             ReThrowError(conflict);
+        previous = conflict;
         CHECK_FOR_INTERRUPTS();
     }
 }

@@ -236,7 +236,8 @@ class Replacement
     {
         const WindowArguments &a = arguments_;
         target_ = call_pg([&] { return describe_target(a.target); });
-        std::vector<TableColumn> columns = table_columns(target_);
+        extension_schema_ = call_pg([&] { return function_schema(fcinfo_); });
+        std::vector<TableColumn> columns = table_columns(target_, extension_schema_.c_str());
         int window_column = find_column(columns, a.window_column);
         if (window_column < 0)
             throw Error(sqlstate::undefined_column,
@@ -281,7 +282,6 @@ class Replacement
         if (a.window_filter != nullptr)
             call_pg([&] { check_filter_expression(a.window_filter); });
         request_.names_in_use = names_in_use(columns, source->statement, a.window_filter);
-        extension_schema_ = call_pg([&] { return function_schema(fcinfo_); });
         request_.extension_schema = extension_schema_;
         owner_ = call_pg([&] { return function_owner(fcinfo_); });
     }

@@ -3,6 +3,7 @@
 extern "C" {
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
 #include "jit/jit.h"
@@ -77,6 +78,56 @@ void choose_hash_function(Oid type, Oid hash_function, PlainColumn *column)
     }
 }
 
+// How the column's type modifier is applied to a source value as INSERT applies it: by the
+// length coercion function that pg_cast lists from the type to itself (for an array, its
+// element type's, applied to each element), not explicit. A domain's modifier is its base
+// type's. A type without such a function has no modifier to apply.
+void choose_typmod_function(Form_pg_attribute attribute, PlainColumn *column)
+{
+    column->cast_type = "";
+    column->typmod_function = "";
+    column->typmod_arguments = "";
+    column->domain = "";
+    column->element_typmod = false;
+    int32 typmod = attribute->atttypmod;
+    Oid base = getBaseTypeAndTypmod(attribute->atttypid, &typmod);
+    if (typmod < 0)
+        return;
+    Oid function = InvalidOid;
+    CoercionPathType path = find_typmod_coercion_function(base, &function);
+    if (path == COERCION_PATH_NONE)
+        return;
+    // TYPEMOD_GIVEN with -1: bpchar, not character (which would mean character(1)).
+    column->cast_type =
+        format_type_extended(base, -1, FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY);
+    if (base != attribute->atttypid)
+        column->domain = column->type;
+    if (path == COERCION_PATH_ARRAYCOERCE) {
+        column->element_typmod = true;
+        column->typmod_arguments = psprintf(", %d", typmod);
+        return;
+    }
+    column->typmod_function = function_sql(function);
+    // The length coercion functions that take a third argument take isExplicit.
+    column->typmod_arguments =
+        psprintf(", %d%s", typmod, get_func_nargs(function) >= 3 ? ", false" : "");
+}
+
+// "schema"."name" of the column's collation, or "" for a type without collations.
+const char *collation_sql(Oid collation)
+{
+    if (!OidIsValid(collation))
+        return "";
+    HeapTuple tuple = SearchSysCache1(COLLOID, ObjectIdGetDatum(collation));
+    if (!HeapTupleIsValid(tuple))
+        elog(ERROR, "cache lookup failed for collation %u", collation);
+    Form_pg_collation form = (Form_pg_collation)GETSTRUCT(tuple);
+    const char *sql = quote_qualified_identifier(get_namespace_name(form->collnamespace),
+                                                 pstrdup(NameStr(form->collname)));
+    ReleaseSysCache(tuple);
+    return sql;
+}
+
 void describe_column(Form_pg_attribute attribute, PlainColumn *column)
 {
     column->name = pstrdup(NameStr(attribute->attname));
@@ -95,6 +146,8 @@ void describe_column(Form_pg_attribute attribute, PlainColumn *column)
     column->equals = operator_sql(type->eq_opr);
     column->less_than = operator_sql(type->lt_opr);
     choose_hash_function(attribute->atttypid, type->hash_extended_proc, column);
+    choose_typmod_function(attribute, column);
+    column->collation = collation_sql(attribute->attcollation);
     column->greater_equal =
         operator_sql(OidIsValid(type->btree_opf)
                          ? get_opfamily_member(type->btree_opf, type->btree_opintype,
@@ -167,15 +220,19 @@ TargetTable *describe_target(Oid relid)
     return target;
 }
 
-std::vector<TableColumn> table_columns(const TargetTable *target)
+std::vector<TableColumn> table_columns(const TargetTable *target, const char *extension_schema)
 {
     std::vector<TableColumn> columns;
     for (int i = 0; i < target->column_count; ++i) {
         const PlainColumn &column = target->columns[i];
+        std::string typmod_function =
+            column.element_typmod ? qualified_name(extension_schema, "idempotent_array_typmod")
+                                  : std::string(column.typmod_function);
         columns.push_back(TableColumn{column.name, column.type, column.compare_as_text,
                                       column.generated, column.equals, column.less_than,
                                       column.greater_equal, column.hash_function,
-                                      column.hash_argument_type});
+                                      column.hash_argument_type, column.cast_type, typmod_function,
+                                      column.typmod_arguments, column.domain, column.collation});
     }
     return columns;
 }

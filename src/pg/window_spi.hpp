@@ -29,6 +29,16 @@ struct PlainColumn {
     const char *greater_equal;      // OPERATOR("ns".>=), or ""
     const char *hash_function;      // "ns"."name" of a 64-bit hash function for the values
     const char *hash_argument_type; // the type to cast them to first, or ""
+    // The modifier applied as an assignment applies it (TableColumn::typmod_function): the
+    // type without it, the function ("" when none applies it), its arguments after the value,
+    // the domain to cast to afterwards (or ""). element_typmod: the type is an array whose
+    // elements' modifier the extension's idempotent_array_typmod() applies, element by element.
+    const char *cast_type;
+    const char *typmod_function;
+    const char *typmod_arguments;
+    const char *domain;
+    bool element_typmod;
+    const char *collation; // "schema"."name", or "" for a type without collations
 };
 
 struct TargetTable {
@@ -44,8 +54,9 @@ struct TargetTable {
 // Describes relid, which must be an ordinary or partitioned table (42809 otherwise).
 TargetTable *describe_target(Oid relid);
 
-// The target's columns as the core's SQL builders take them. Reads palloc'd data only.
-std::vector<TableColumn> table_columns(const TargetTable *target);
+// The target's columns as the core's SQL builders take them; extension_schema is where the
+// extension's functions are. Reads palloc'd data only.
+std::vector<TableColumn> table_columns(const TargetTable *target, const char *extension_schema);
 
 // The source's column names. Reads palloc'd data only.
 std::vector<std::string> source_column_names(const struct SourceQuery *source);

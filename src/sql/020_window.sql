@@ -75,6 +75,15 @@ CREATE PROCEDURE idempotent_replace_window(
 COMMENT ON PROCEDURE idempotent_replace_window IS
     'Atomically replaces the rows of target in [window_start, window_end) of window_column with the rows of source_query';
 
+-- An array's elements with a type modifier applied as INSERT applies it (each element through
+-- its type's length coercion, not explicit): how the window replacement and the upsert see
+-- source values of a column such as varchar(3)[] before comparing them with stored rows.
+CREATE FUNCTION idempotent_array_typmod(value anyarray, typmod integer) RETURNS anyarray
+    AS 'MODULE_PATHNAME', 'idempotent_array_typmod'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION idempotent_array_typmod(anyarray, integer) IS
+    'Internal: the elements of value with the modifier typmod applied as an assignment applies it';
+
 CREATE FUNCTION idempotent_image_hash_accum(bigint, VARIADIC "any") RETURNS bigint
     AS 'MODULE_PATHNAME', 'idempotent_image_hash_accum'
     LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -273,3 +273,34 @@ TEST(WindowSql, LocksWholePartitionsBeforeCountingAndTruncatingThem)
     EXPECT_EQ(window_truncate_sql(partitions),
               "TRUNCATE ONLY \"public\".\"events_1\", \"public\".\"events_2\"");
 }
+
+TEST(SqlText, AssignsTheColumnsModifierAndCollation)
+{
+    TableColumn plain = column("a");
+    EXPECT_EQ(assigned_value("q", plain), "(q.\"a\")::pg_catalog.int4");
+
+    TableColumn code = column("code");
+    code.type = "pg_catalog.\"varchar\"(3)";
+    code.cast_type = "character varying";
+    code.typmod_function = "pg_catalog.\"varchar\"";
+    code.typmod_arguments = ", 7, false";
+    code.collation = "\"public\".\"ci\"";
+    EXPECT_EQ(assigned_value("q", code),
+              "(pg_catalog.\"varchar\"((q.\"code\")::character varying, 7, false)) COLLATE "
+              "\"public\".\"ci\"");
+
+    TableColumn domain = column("d");
+    domain.type = "\"public\".\"code\"";
+    domain.cast_type = "character varying";
+    domain.typmod_function = "pg_catalog.\"varchar\"";
+    domain.typmod_arguments = ", 7, false";
+    domain.domain = domain.type;
+    EXPECT_EQ(
+        assigned_value("q", domain),
+        "(pg_catalog.\"varchar\"((q.\"d\")::character varying, 7, false))::\"public\".\"code\"");
+
+    const std::string sql = typed_source("SELECT 1", {plain, code});
+    EXPECT_TRUE(
+        contains(sql, "SELECT (q.\"a\")::pg_catalog.int4 AS \"a\", (pg_catalog.\"varchar\"("));
+    EXPECT_TRUE(contains(sql, "COLLATE \"public\".\"ci\" AS \"code\" FROM (\nSELECT 1\n) AS q"));
+}
