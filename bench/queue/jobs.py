@@ -1,5 +1,6 @@
-"""The queue benchmarks' tables and pgbench scripts: the hand-written claim of issue 4 and the
-extension's, on tables filled the same way. Imported by bench/queue/run and bench/queue/profile."""
+"""The queue benchmarks' tables and pgbench scripts: the hand-written claim people write
+today and the extension's, on tables filled the same way. Imported by bench/queue/run and
+bench/queue/profile."""
 import os
 
 import psycopg2
@@ -16,7 +17,7 @@ OURS_TABLE = """
     SELECT idempotent_queue_attach('jobs_ours');
 """ + ("    ALTER TABLE jobs_ours DISABLE TRIGGER idempotent_status_guard;\n"
        if os.environ.get("GUARD", "on") == "off" else "")
-# The hand-written claim of the issue, then the update to done.
+# The hand-written claim people write today, then the update to done.
 HAND_SINGLE = """BEGIN;
 UPDATE jobs_hand SET status = 'processing' WHERE id = (SELECT id FROM jobs_hand WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id \\gset
 UPDATE jobs_hand SET status = 'done' WHERE id = :id;
