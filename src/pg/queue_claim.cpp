@@ -60,12 +60,12 @@ void forget_claimed_rows(QueueTable *queue, int32 batch_size)
         queue->claimed_context, sizeof(ClaimedRow) * Min(batch_size, max_claimed_rows)));
 }
 
-void note_claimed_row(QueueTable *queue, int32 batch_size, HeapTupleHeader row, Datum row_id)
+void note_claimed_row(QueueTable *queue, int32 batch_size, HeapTupleHeader row, Datum key,
+                      Datum row_id)
 {
     if (queue->claimed_count >= Min(batch_size, max_claimed_rows))
         return;
     bool is_null = false;
-    const Datum key = GetAttributeByNum(row, queue->key_number, &is_null);
     const Datum token = GetAttributeByNum(row, queue->token_number, &is_null);
     ClaimedRow &claimed = queue->claimed[queue->claimed_count++];
     MemoryContext caller = MemoryContextSwitchTo(queue->claimed_context);
@@ -97,10 +97,11 @@ uint64 claim_into(QueueTable *queue, QueuePlan which, Datum *values, const char 
         tuple.t_tableOid = InvalidOid;
         tuple.t_data = header;
         tuplestore_puttuple(rows, &tuple);
-        note_claimed_row(queue, batch_size, header,
+        const Datum key = GetAttributeByNum(header, queue->key_number, &is_null);
+        note_claimed_row(queue, batch_size, header, key,
                          SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &is_null));
         if (queue->resume_allowed)
-            note_key(queue, GetAttributeByNum(header, queue->key_number, &is_null), largest);
+            note_key(queue, key, largest);
     }
     return SPI_processed;
 }

@@ -51,25 +51,9 @@ StoredSettings parse_arguments(const Trigger *trigger)
 // The settings of the queue relid, from its guard trigger; 55000 if it has none.
 StoredSettings read_stored_settings(Oid relid)
 {
-    Relation relation = try_relation_open(relid, AccessShareLock);
-    if (relation == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                        errmsg("queue with OID %u does not exist", relid)));
-    const char *name = RelationGetRelationName(relation);
-    if (relation->rd_rel->relkind != RELKIND_RELATION)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("\"%s\" is not a table that can be a queue", name)));
-    const TriggerDesc *triggers = relation->trigdesc;
-    const Trigger *guard = nullptr;
-    for (int i = 0; triggers != nullptr && i < triggers->numtriggers && guard == nullptr; ++i)
-        if (strcmp(triggers->triggers[i].tgname, guard_trigger_name) == 0)
-            guard = &triggers->triggers[i];
-    if (guard == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("table \"%s\" is not attached as a queue", name),
-                        errhint("Call idempotent_queue_attach('%s') first.", name)));
+    Relation relation = open_queue_relation(relid);
     // The arguments live in the relcache entry, which stays valid while the table is open.
-    const StoredSettings settings = parse_arguments(guard);
+    const StoredSettings settings = parse_arguments(queue_guard(relation));
     relation_close(relation, NoLock);
     return settings;
 }

@@ -124,15 +124,6 @@ void read_settings(const Trigger *trigger, QueueTable *entry)
     entry->notify = settings.notify;
 }
 
-const Trigger *guard_trigger(Relation relation)
-{
-    const TriggerDesc *triggers = relation->trigdesc;
-    for (int i = 0; triggers != nullptr && i < triggers->numtriggers; ++i)
-        if (strcmp(triggers->triggers[i].tgname, guard_trigger_name) == 0)
-            return &triggers->triggers[i];
-    return nullptr;
-}
-
 AttrNumber column_number(Relation relation, const char *name)
 {
     const TupleDesc descriptor = RelationGetDescr(relation);
@@ -178,25 +169,16 @@ bool is_lease_index(Relation index, AttrNumber lease, AttrNumber status)
     return strcmp(OidOutputFunctionCall(output, label->constvalue), "processing") == 0;
 }
 
-bool has_column(Relation relation, const std::string &name)
-{
-    const TupleDesc descriptor = RelationGetDescr(relation);
-    for (int i = 0; i < descriptor->natts; ++i) {
-        const Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
-        if (!attribute->attisdropped && name == NameStr(attribute->attname))
-            return true;
-    }
-    return false;
-}
-
-// "q", or "q_", "q__"... : the first that is no column's name. Owns a C++ object: backend code
-// only through call_pg (inside copy_string).
+// "q", or "q_", "q__"... : the first that is no column's name (unused_name). Owns C++
+// objects: backend code only through call_pg (inside copy_string).
 char *row_alias(Relation relation, MemoryContext context)
 {
-    std::string alias = "q";
-    while (has_column(relation, alias))
-        alias += '_';
-    return copy_string(context, alias);
+    const TupleDesc descriptor = RelationGetDescr(relation);
+    std::vector<std::string> columns;
+    for (int i = 0; i < descriptor->natts; ++i)
+        if (!TupleDescAttr(descriptor, i)->attisdropped)
+            columns.emplace_back(NameStr(TupleDescAttr(descriptor, i)->attname));
+    return copy_string(context, unused_name("q", columns));
 }
 
 Oid find_lease_index(Relation relation, AttrNumber lease, AttrNumber status)
@@ -215,11 +197,7 @@ Oid find_lease_index(Relation relation, AttrNumber lease, AttrNumber status)
 void build_entry(Relation relation, QueueTable *entry)
 {
     const char *name = RelationGetRelationName(relation);
-    const Trigger *trigger = guard_trigger(relation);
-    if (trigger == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("table \"%s\" is not attached as a queue", name),
-                        errhint("Call idempotent_queue_attach('%s') first.", name)));
+    const Trigger *trigger = queue_guard(relation);
     Bitmapset *primary_key = RelationGetIndexAttrBitmap(relation, INDEX_ATTR_BITMAP_PRIMARY_KEY);
     if (bms_num_members(primary_key) != 1)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -336,11 +314,8 @@ SPIPlanPtr prepare(const QueueTable *queue, QueuePlan which)
 
 } // namespace
 
-QueueTable *open_queue(Oid relid)
+Relation open_queue_relation(Oid relid)
 {
-    if (queue_tables == nullptr)
-        create_cache();
-    // Opening the table processes pending invalidations, which may mark the entry stale.
     Relation relation = try_relation_open(relid, AccessShareLock);
     if (relation == nullptr)
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
@@ -349,6 +324,28 @@ QueueTable *open_queue(Oid relid)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("\"%s\" is not a table that can be a queue",
                                RelationGetRelationName(relation))));
+    return relation;
+}
+
+const Trigger *queue_guard(Relation relation)
+{
+    const TriggerDesc *triggers = relation->trigdesc;
+    for (int i = 0; triggers != nullptr && i < triggers->numtriggers; ++i)
+        if (strcmp(triggers->triggers[i].tgname, guard_trigger_name) == 0)
+            return &triggers->triggers[i];
+    const char *name = RelationGetRelationName(relation);
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("table \"%s\" is not attached as a queue", name),
+                    errhint("Call idempotent_queue_attach('%s') first.", name)));
+    pg_unreachable();
+}
+
+QueueTable *open_queue(Oid relid)
+{
+    if (queue_tables == nullptr)
+        create_cache();
+    // Opening the table processes pending invalidations, which may mark the entry stale.
+    Relation relation = open_queue_relation(relid);
     bool found = false;
     auto *entry = static_cast<QueueTable *>(hash_search(queue_tables, &relid, HASH_ENTER, &found));
     if (!found) {

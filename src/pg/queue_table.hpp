@@ -108,6 +108,13 @@ bool take_claimed_row(QueueTable *queue, Datum key, int64 token, ItemPointer row
 // The name of the trigger that guards transitions and holds a queue's settings.
 inline constexpr const char *guard_trigger_name = "idempotent_status_guard";
 
+// The queue table relid, opened in AccessShareLock mode: 42P01 if there is no such table, 0A000
+// if it is not an ordinary table. Close it with relation_close(relation, NoLock).
+Relation open_queue_relation(Oid relid);
+
+// The guard trigger whose arguments hold the queue's settings; 55000 if the table is not attached.
+const Trigger *queue_guard(Relation relation);
+
 // The cached description of the attached queue table relid. Locks the table in AccessShareLock
 // mode (so it cannot change under the caller) and raises 55000 if it is not an attached queue.
 QueueTable *open_queue(Oid relid);
