@@ -197,5 +197,14 @@ SELECT claim_token FROM idempotent_claim(NULL::backoff_jobs);
 SELECT idempotent_fail('backoff_jobs', 1, 1, 'later');
 SELECT status, run_after > now() + interval '99 years' AS far_ahead FROM backoff_jobs;
 
+-- A dropped claim index comes back with attaching again.
+CREATE TABLE indexed_jobs (id bigint PRIMARY KEY);
+SELECT idempotent_queue_attach('indexed_jobs');
+SELECT pg_temp.claim_indexes('indexed_jobs');
+DROP INDEX indexed_jobs_idempotent_pending;
+SELECT pg_temp.claim_indexes('indexed_jobs');
+SELECT idempotent_queue_attach('indexed_jobs');
+SELECT pg_temp.claim_indexes('indexed_jobs');
+
 RESET search_path;
 DROP SCHEMA queue_attach_test CASCADE;
