@@ -13,7 +13,6 @@
 
 extern "C" {
 #include "access/relation.h"
-#include "utils/rel.h"
 #include "utils/timestamp.h"
 }
 
